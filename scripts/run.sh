@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Builds and runs the MediaRelay server on its embedded defaults; the server prints the link to open.
+# Extra arguments go to the server, e.g.: ./scripts/run.sh --urls http://127.0.0.1:8080
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$MEDIARELAY_ROOT"
+
+"$MEDIARELAY_ROOT/scripts/setup.sh"
+
+# --no-launch-profile: Properties/launchSettings.json is for IDEs; the server's own defaults apply here.
+exec dotnet run -c Release --no-launch-profile --project src/MediaRelay.Server -- "$@"

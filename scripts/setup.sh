@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Installs what MediaRelay needs to build, run and test on Debian 12 (bookworm), then restores NuGet packages and
+# builds the native shim when there is one. Idempotent: apt is only called when a package is missing.
+# Needs root or sudo for apt; the .NET 10 SDK is expected to be installed already.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+# Debian packages, one per line with the reason it is needed.
+APT_PACKAGES=(
+  chromium          # the real WebRTC peer (libwebrtc) that tests/MediaRelay.Interop.Tests drive with Playwright
+  fonts-liberation  # fonts so headless Chromium renders pages and screenshots with real glyphs
+  libopus0          # libopus.so.0: Opus decode/encode for SIP legs and the audio mixer (P/Invoke)
+  libsrtp2-1        # libsrtp2.so.1: native SRTP backend and test oracle (P/Invoke)
+  ffmpeg            # ffprobe validates recordings; brings libavformat59/libavcodec59 for the recording shim
+  openssl           # libssl3/libcrypto3 (.NET crypto, EVP SRTP path) and the CLI for test certificates
+)
+
+# Only when native/build.sh exists: a C toolchain and the FFmpeg headers it compiles the shim against.
+NATIVE_BUILD_PACKAGES=(
+  gcc               # compiles the shim
+  libc6-dev         # C library headers
+  make              # in case the build script uses it
+  pkg-config        # locates the FFmpeg libraries' flags
+  libavformat-dev   # headers for libavformat.so.59 (muxing recordings)
+  libavcodec-dev    # headers for libavcodec.so.59
+  libavutil-dev     # headers for libavutil.so.57
+)
+
+cd "$MEDIARELAY_ROOT"
+
+wanted=("${APT_PACKAGES[@]}")
+if [[ -f native/build.sh ]]; then
+  wanted+=("${NATIVE_BUILD_PACKAGES[@]}")
+fi
+
+missing=()
+for package in "${wanted[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$package")
+  fi
+done
+
+if ((${#missing[@]} > 0)); then
+  log "installing Debian packages: ${missing[*]}"
+  apt_options=(-y -q -o DPkg::Lock::Timeout=600 -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold)
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q -o DPkg::Lock::Timeout=600
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install "${apt_options[@]}" "${missing[@]}"
+else
+  log "Debian packages present: ${wanted[*]}"
+fi
+
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "error: the .NET 10 SDK (dotnet) is not on PATH" >&2
+  exit 1
+fi
+
+log "dotnet restore $(basename "$MEDIARELAY_SOLUTION")"
+dotnet restore "$MEDIARELAY_SOLUTION" --verbosity quiet
+
+if [[ -f native/build.sh ]]; then
+  log "building the native shim (native/build.sh)"
+  bash native/build.sh
+fi

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs what the tests need, builds the solution in Release and runs every test project, printing each test's
+# result and a final "N passed, N failed, N skipped" line. Exits non-zero when the build or any test fails.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$MEDIARELAY_ROOT"
+
+"$MEDIARELAY_ROOT/scripts/setup.sh"
+
+log "dotnet build $(basename "$MEDIARELAY_SOLUTION") -c Release"
+dotnet build "$MEDIARELAY_SOLUTION" -c Release --nologo
+
+output="$(mktemp)"
+trap 'rm -f "$output"' EXIT
+
+# Two cores: one test assembly at a time (-maxcpucount:1), so Chromium calls and timing-sensitive tests do not
+# fight a neighbouring assembly for CPU; inside an assembly xUnit still runs collections on both cores. A hung
+# test host is killed after 10 minutes and named, instead of eating CI's 90-minute budget.
+log "dotnet test $(basename "$MEDIARELAY_SOLUTION") -c Release --no-build"
+set +e
+dotnet test "$MEDIARELAY_SOLUTION" -c Release --no-build --nologo -maxcpucount:1 \
+  --logger "console;verbosity=normal" \
+  --blame-hang-timeout 10m --blame-hang-dump-type none \
+  --results-directory "$MEDIARELAY_ROOT/TestResults" \
+  2>&1 | tee "$output"
+status=${PIPESTATUS[0]}
+set -e
+
+# Each assembly ends with "Total tests: N" then "Passed: N" / "Failed: N" / "Skipped: N" lines (zeros omitted).
+summary="$(awk '
+  /^ *Passed: [0-9]+ *$/  { passed  += $2 }
+  /^ *Failed: [0-9]+ *$/  { failed  += $2 }
+  /^ *Skipped: [0-9]+ *$/ { skipped += $2 }
+  END { printf "%d passed, %d failed, %d skipped", passed, failed, skipped }
+' "$output")"
+
+echo
+if [[ $status -ne 0 ]]; then
+  log "dotnet test exited with $status"
+fi
+echo "$summary"
+exit "$status"

@@ -1,0 +1,242 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using MediaRelay.Core;
+using MediaRelay.Dtls;
+using MediaRelay.Server.Diagnostics;
+using MediaRelay.Server.Options;
+using MediaRelay.Transport.Ice;
+using MediaRelay.Transport.Stun;
+using MediaRelay.Transport.Udp;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace MediaRelay.Server.Media;
+
+/// <summary>
+/// Owns the one media UDP port: demultiplexes each datagram by its first byte (RFC 7983 §7) and dispatches to the
+/// peer found by ICE username (STUN) or by source address (DTLS, SRTP). Runs the packet path synchronously on the
+/// socket's receive thread; the packet is released when dispatch returns.
+/// </summary>
+public sealed partial class MediaServer : IHostedService, IUdpPacketHandler, IDisposable
+{
+    private readonly MediaRelayOptions _options;
+    private readonly ILoggerFactory _loggers;
+    private readonly ILogger<MediaServer> _logger;
+    private readonly ConcurrentDictionary<string, WebRtcPeer> _peersByUfrag = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, WebRtcPeer>.AlternateLookup<ReadOnlySpan<char>> _ufragLookup;
+    private readonly ConcurrentDictionary<SocketAddress, WebRtcPeer> _peersByAddress = new(SocketAddressComparer.Instance);
+    private readonly byte[] _stunResponse = GC.AllocateUninitializedArray<byte>(512, pinned: true);
+    private PacketPool? _pool;
+    private UdpMediaSocket? _socket;
+    private Timer? _janitor;
+
+    public MediaServer(IOptions<MediaRelayOptions> options, BadInputLog badInput, ILoggerFactory loggers)
+    {
+        _options = options.Value;
+        _loggers = loggers;
+        _logger = loggers.CreateLogger<MediaServer>();
+        BadInput = badInput;
+        _ufragLookup = _peersByUfrag.GetAlternateLookup<ReadOnlySpan<char>>();
+        Certificate = DtlsCertificate.Generate();
+    }
+
+    public DtlsCertificate Certificate { get; }
+    public BadInputLog BadInput { get; }
+    public UdpMediaSocket Socket => _socket ?? throw new InvalidOperationException("Media server not started.");
+    public PacketPool Pool => _pool ?? throw new InvalidOperationException("Media server not started.");
+
+    /// <summary>The address and port announced as our host candidate.</summary>
+    public IPEndPoint AnnouncedEndPoint { get; private set; } = new(IPAddress.Loopback, 0);
+
+    public int PeerCount => _peersByUfrag.Count;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        MediaOptions media = _options.Media;
+        var bind = new IPEndPoint(IPAddress.Parse(media.BindAddress), media.Port);
+        _pool = new PacketPool(media.PacketPoolSize);
+        _socket = new UdpMediaSocket(bind, _pool, this);
+        _socket.Start();
+        var local = (IPEndPoint)_socket.LocalEndPoint;
+        IPAddress announced = string.IsNullOrWhiteSpace(media.AnnouncedAddress)
+            ? local.Address
+            : IPAddress.Parse(media.AnnouncedAddress);
+        AnnouncedEndPoint = new IPEndPoint(announced, media.AnnouncedPort ?? local.Port);
+        _janitor = new Timer(_ => CheckPeers(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        LogStarted(_logger, local.ToString(), AnnouncedEndPoint.ToString(), Certificate.Fingerprint);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        _janitor?.Dispose();
+        foreach (WebRtcPeer peer in _peersByUfrag.Values)
+        {
+            peer.Close("server stopping");
+        }
+        _socket?.Dispose();
+        return Task.CompletedTask;
+    }
+
+    public void Dispose()
+    {
+        _janitor?.Dispose();
+        _socket?.Dispose();
+    }
+
+    /// <summary>Creates a peer with fresh ICE credentials, reachable by its local ufrag.</summary>
+    public WebRtcPeer CreatePeer(string participantId)
+    {
+        var peer = new WebRtcPeer(this, participantId, _loggers.CreateLogger<WebRtcPeer>());
+        _peersByUfrag[peer.LocalIce.LocalUfrag] = peer;
+        return peer;
+    }
+
+    internal void Unregister(WebRtcPeer peer)
+    {
+        _peersByUfrag.TryRemove(peer.LocalIce.LocalUfrag, out _);
+        foreach (KeyValuePair<SocketAddress, WebRtcPeer> entry in _peersByAddress)
+        {
+            if (entry.Value == peer)
+            {
+                _peersByAddress.TryRemove(entry.Key, out _);
+            }
+        }
+    }
+
+    internal static SocketAddress Clone(SocketAddress address)
+    {
+        var copy = new SocketAddress(address.Family, address.Size);
+        address.Buffer.Span[..address.Size].CopyTo(copy.Buffer.Span);
+        return copy;
+    }
+
+    /// <summary>The packet path: one call per datagram, on the receive thread.</summary>
+    public void OnPacket(PooledPacket packet)
+    {
+        try
+        {
+            MediaMetrics.ReceivedPackets.Inc();
+            switch (PacketDemux.Classify(packet.Span))
+            {
+                case PacketKind.Stun:
+                    OnStun(packet);
+                    break;
+                case PacketKind.Dtls:
+                    if (_peersByAddress.TryGetValue(packet.RemoteAddress, out WebRtcPeer? dtlsPeer))
+                    {
+                        dtlsPeer.OnDtlsDatagram(packet.Span);
+                    }
+                    else
+                    {
+                        BadInput.Drop(DropReason.DtlsUnknownAddress);
+                    }
+                    break;
+                case PacketKind.Rtp:
+                    if (_peersByAddress.TryGetValue(packet.RemoteAddress, out WebRtcPeer? rtpPeer))
+                    {
+                        rtpPeer.OnSrtp(packet);
+                    }
+                    else
+                    {
+                        BadInput.Drop(DropReason.SrtpUnknownAddress);
+                    }
+                    break;
+                default:
+                    BadInput.Drop(DropReason.UnknownProtocol);
+                    break;
+            }
+        }
+        finally
+        {
+            packet.Release();
+        }
+    }
+
+    private void OnStun(PooledPacket packet)
+    {
+        if (StunMessage.TryParse(packet.Span, out StunMessage message) != StunParseStatus.Ok)
+        {
+            BadInput.Drop(DropReason.StunMalformed);
+            return;
+        }
+        if (message.MessageType != StunMessageType.BindingRequest)
+        {
+            // Indications and responses need no answer from an ICE-lite agent (RFC 8445 §2.5).
+            return;
+        }
+        if (!StunUsername.TrySplit(message.Username, out ReadOnlySpan<byte> localUfrag, out _)
+            || localUfrag.Length > 256)
+        {
+            BadInput.Drop(DropReason.StunBadRequest);
+            return;
+        }
+        Span<char> ufrag = stackalloc char[localUfrag.Length];
+        Encoding.ASCII.GetChars(localUfrag, ufrag);
+        if (!_ufragLookup.TryGetValue(ufrag, out WebRtcPeer? peer))
+        {
+            BadInput.Drop(DropReason.StunUnknownUser);
+            return;
+        }
+        IceCheckOutcome outcome = peer.Ice.HandleBindingRequest(message, packet.RemoteAddress, _stunResponse,
+            out int responseLength, packet.ReceivedTimestamp);
+        if (responseLength > 0)
+        {
+            _socket!.SendTo(_stunResponse.AsSpan(0, responseLength), packet.RemoteAddress);
+        }
+        switch (outcome)
+        {
+            case IceCheckOutcome.Accepted:
+            case IceCheckOutcome.Nominated:
+                if (!_peersByAddress.ContainsKey(packet.RemoteAddress))
+                {
+                    _peersByAddress[Clone(packet.RemoteAddress)] = peer;
+                }
+                peer.OnIceCheckAccepted(packet.RemoteAddress, outcome == IceCheckOutcome.Nominated);
+                break;
+            case IceCheckOutcome.Unauthorized:
+                BadInput.Drop(DropReason.StunUnauthorized);
+                break;
+            default:
+                BadInput.Drop(DropReason.StunBadRequest);
+                break;
+        }
+    }
+
+    /// <summary>Once a second: drop peers whose consent expired (RFC 7675 §5.1) or that never connected.</summary>
+    private void CheckPeers()
+    {
+        long now = Stopwatch.GetTimestamp();
+        long connectTimeout = (long)(_options.Media.ConnectTimeout.TotalSeconds * Stopwatch.Frequency);
+        foreach (WebRtcPeer peer in _peersByUfrag.Values)
+        {
+            try
+            {
+                if (peer.IsConnected && peer.Ice.IsConsentExpired(now))
+                {
+                    peer.Close("ICE consent expired");
+                }
+                else if (!peer.IsConnected && peer.RemoteConfiguredTimestamp != 0
+                         && now - peer.RemoteConfiguredTimestamp > connectTimeout)
+                {
+                    peer.Close("ICE/DTLS did not complete in time");
+                }
+            }
+            catch (Exception e)
+            {
+                LogJanitorError(_logger, e);
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information,
+        Message = "Media port {Local} (announced {Announced}), DTLS fingerprint sha-256 {Fingerprint}")]
+    private static partial void LogStarted(ILogger logger, string local, string announced, string fingerprint);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Error, Message = "Peer check failed")]
+    private static partial void LogJanitorError(ILogger logger, Exception e);
+}

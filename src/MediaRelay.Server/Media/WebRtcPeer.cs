@@ -1,0 +1,263 @@
+using System.Diagnostics;
+using System.Net;
+using MediaRelay.Core;
+using MediaRelay.Dtls;
+using MediaRelay.Rtp;
+using MediaRelay.Rtp.Rtcp;
+using MediaRelay.Server.Diagnostics;
+using MediaRelay.Sfu;
+using MediaRelay.Srtp;
+using MediaRelay.Transport.Ice;
+using MediaRelay.Transport.Stun;
+using Microsoft.Extensions.Logging;
+
+namespace MediaRelay.Server.Media;
+
+/// <summary>
+/// One participant's WebRTC transport: ICE-lite responder, DTLS-SRTP handshake and the SRTP contexts of both
+/// directions. Inbound SRTP is decrypted in place and handed to the producers this peer publishes; outbound RTP from
+/// consumers is protected in the consumer's buffer and sent. Every SRTP operation runs on the media loop thread.
+/// </summary>
+public sealed partial class WebRtcPeer : IRtpEgress, IPublisherFeedback, IDtlsPacketSender, IDtlsSessionListener
+{
+    private readonly MediaServer _server;
+    private readonly ILogger _logger;
+    private readonly byte[] _rtcpBuffer = GC.AllocateUninitializedArray<byte>(256, pinned: true);
+    private readonly uint _rtcpSenderSsrc = (uint)Random.Shared.Next(1, int.MaxValue);
+    private DtlsSession? _dtls;
+    private SrtpContext? _srtpIn;
+    private SrtpContext? _srtpOut;
+    private SocketAddress? _remote;
+    private volatile bool _closed;
+    private readonly object _mediaLock = new();
+    private PeerMediaTable _media = PeerMediaTable.Empty;
+
+    internal WebRtcPeer(MediaServer server, string participantId, ILogger logger)
+    {
+        _server = server;
+        _logger = logger;
+        ParticipantId = participantId;
+        LocalIce = IceCredentials.Generate();
+        Ice = new IceLiteAgent(LocalIce);
+        CreatedTimestamp = Stopwatch.GetTimestamp();
+    }
+
+    public string ParticipantId { get; }
+    public IceCredentials LocalIce { get; }
+    public IceLiteAgent Ice { get; }
+    public long CreatedTimestamp { get; }
+
+    /// <summary>When the first offer configured the remote side (the connect timeout starts here).</summary>
+    public long RemoteConfiguredTimestamp { get; private set; }
+    public bool IsConnected => Volatile.Read(ref _srtpOut) is not null;
+    public bool IsClosed => _closed;
+    public string? FailureReason { get; private set; }
+
+    /// <summary>Raised (once) when the transport fails or closes; the room removes the participant.</summary>
+    public Action<WebRtcPeer, string>? Closed { get; set; }
+
+    /// <summary>
+    /// Applies the remote ICE credentials and DTLS fingerprint from an offer and starts the DTLS endpoint once.
+    /// Returns the a=setup value to answer with.
+    /// </summary>
+    public string ConfigureRemote(string iceUfrag, string icePwd, string fingerprintAlgorithm, string fingerprint,
+        string remoteSetup)
+    {
+        Ice.SetRemoteCredentials(iceUfrag, icePwd);
+        if (RemoteConfiguredTimestamp == 0)
+        {
+            RemoteConfiguredTimestamp = Stopwatch.GetTimestamp();
+        }
+        // RFC 8842 §5.3: an actpass offerer lets the answerer choose; we take the DTLS server role (passive), so
+        // the browser, as client, starts the handshake as soon as ICE connects.
+        DtlsRole role = remoteSetup == "passive" ? DtlsRole.Client : DtlsRole.Server;
+        if (_dtls is null)
+        {
+            _dtls = new DtlsSession(_server.Certificate, role, fingerprintAlgorithm, fingerprint, this, this);
+            _dtls.Start();
+        }
+        return role == DtlsRole.Server ? "passive" : "active";
+    }
+
+    internal PeerMediaTable Media => Volatile.Read(ref _media);
+
+    /// <summary>Replaces the producer/consumer lookup tables (control plane; copy-on-write).</summary>
+    internal void UpdateMedia(Func<PeerMediaTable, PeerMediaTable> update)
+    {
+        lock (_mediaLock)
+        {
+            Volatile.Write(ref _media, update(_media));
+        }
+    }
+
+    // ---- ICE (media loop) ----
+
+    internal void OnIceCheckAccepted(SocketAddress from, bool nominated)
+    {
+        SocketAddress? current = Volatile.Read(ref _remote);
+        if (current is null || nominated && !SocketAddressComparer.Instance.Equals(current, from))
+        {
+            Volatile.Write(ref _remote, MediaServer.Clone(from));
+        }
+    }
+
+    // ---- DTLS ----
+
+    internal void OnDtlsDatagram(ReadOnlySpan<byte> datagram) => _dtls?.OnDatagram(datagram);
+
+    void IDtlsPacketSender.SendDtls(ReadOnlySpan<byte> datagram)
+    {
+        SocketAddress? remote = Volatile.Read(ref _remote);
+        if (remote is not null && !_closed)
+        {
+            _server.Socket.SendTo(datagram, remote);
+        }
+    }
+
+    void IDtlsSessionListener.OnDtlsConnected(DtlsSession session, DtlsSrtpKeys keys)
+    {
+        var profile = (SrtpProfile)keys.ProfileId;
+        Volatile.Write(ref _srtpIn, new SrtpContext(profile, keys.RemoteMasterKey, keys.RemoteMasterSalt));
+        Volatile.Write(ref _srtpOut, new SrtpContext(profile, keys.LocalMasterKey, keys.LocalMasterSalt));
+        MediaMetrics.ConnectedPeers.Inc();
+        LogConnected(_logger, ParticipantId, profile.ToString());
+        // Everything this peer subscribes to needs a fresh keyframe now that it can decrypt.
+        foreach (Consumer consumer in Media.Consumers)
+        {
+            consumer.OnPictureLoss();
+        }
+    }
+
+    void IDtlsSessionListener.OnDtlsFailed(DtlsSession session, string reason) => Close("DTLS failed: " + reason);
+
+    void IDtlsSessionListener.OnDtlsClosed(DtlsSession session) => Close("DTLS closed by peer");
+
+    // ---- SRTP in (media loop) ----
+
+    internal void OnSrtp(PooledPacket packet)
+    {
+        SrtpContext? srtp = Volatile.Read(ref _srtpIn);
+        if (srtp is null || _closed)
+        {
+            _server.BadInput.Drop(DropReason.SrtpNotReady);
+            return;
+        }
+        Span<byte> buffer = packet.Buffer;
+        if (RtpPacket.LooksLikeRtcp(packet.Span))
+        {
+            SrtpStatus rtcpStatus = srtp.UnprotectRtcp(buffer, packet.Length, out int rtcpLength);
+            if (rtcpStatus != SrtpStatus.Ok)
+            {
+                _server.BadInput.Drop(DropFor(rtcpStatus));
+                return;
+            }
+            PeerRtcpReader.Handle(this, buffer[..rtcpLength], _server.BadInput);
+            return;
+        }
+
+        SrtpStatus status = srtp.UnprotectRtp(buffer, packet.Length, out int length);
+        if (status != SrtpStatus.Ok)
+        {
+            _server.BadInput.Drop(DropFor(status));
+            return;
+        }
+        if (!RtpPacket.TryParse(buffer[..length], out RtpPacket rtp))
+        {
+            _server.BadInput.Drop(DropReason.RtpMalformed);
+            return;
+        }
+        Producer? producer = Media.FindProducer(rtp);
+        if (producer is null)
+        {
+            _server.BadInput.Drop(DropReason.RtpUnknownSsrc);
+            return;
+        }
+        producer.OnRtp(rtp, packet.ReceivedTimestamp);
+    }
+
+    private static DropReason DropFor(SrtpStatus status) => status switch
+    {
+        SrtpStatus.AuthenticationFailed => DropReason.SrtpAuthenticationFailed,
+        SrtpStatus.ReplayDetected or SrtpStatus.ReplayTooOld => DropReason.SrtpReplay,
+        _ => DropReason.SrtpOther,
+    };
+
+    // ---- SRTP out (media loop) ----
+
+    public bool SendRtp(byte[] buffer, int length)
+    {
+        SrtpContext? srtp = Volatile.Read(ref _srtpOut);
+        SocketAddress? remote = Volatile.Read(ref _remote);
+        if (srtp is null || remote is null || _closed)
+        {
+            return false;
+        }
+        if (srtp.ProtectRtp(buffer, length, out int protectedLength) != SrtpStatus.Ok)
+        {
+            return false;
+        }
+        MediaMetrics.ForwardedPackets.Inc();
+        return _server.Socket.SendTo(buffer.AsSpan(0, protectedLength), remote);
+    }
+
+    public bool SendRtcp(byte[] buffer, int length)
+    {
+        SrtpContext? srtp = Volatile.Read(ref _srtpOut);
+        SocketAddress? remote = Volatile.Read(ref _remote);
+        if (srtp is null || remote is null || _closed)
+        {
+            return false;
+        }
+        if (srtp.ProtectRtcp(buffer, length, out int protectedLength) != SrtpStatus.Ok)
+        {
+            return false;
+        }
+        return _server.Socket.SendTo(buffer.AsSpan(0, protectedLength), remote);
+    }
+
+    /// <summary>RFC 4585 §6.3.1: PLI towards this (publishing) peer. Media loop only.</summary>
+    public void SendPictureLossIndication(uint mediaSsrc)
+    {
+        int length = RtcpPli.Write(_rtcpBuffer, _rtcpSenderSsrc, mediaSsrc);
+        if (SendRtcp(_rtcpBuffer, length))
+        {
+            MediaMetrics.KeyFrameRequests.Inc();
+        }
+    }
+
+    // ---- lifecycle ----
+
+    /// <summary>Closes the transport once. SRTP contexts are disposed after a grace period so the media loop
+    /// never touches a disposed context.</summary>
+    public void Close(string reason)
+    {
+        if (_closed)
+        {
+            return;
+        }
+        _closed = true;
+        FailureReason = reason;
+        bool wasConnected = IsConnected;
+        if (wasConnected)
+        {
+            MediaMetrics.ConnectedPeers.Dec();
+        }
+        LogClosed(_logger, ParticipantId, reason);
+        _server.Unregister(this);
+        DtlsSession? dtls = _dtls;
+        SrtpContext? srtpIn = _srtpIn, srtpOut = _srtpOut;
+        _ = Task.Delay(TimeSpan.FromSeconds(2)).ContinueWith(_ =>
+        {
+            dtls?.Dispose();
+            srtpIn?.Dispose();
+            srtpOut?.Dispose();
+        }, TaskScheduler.Default);
+        Closed?.Invoke(this, reason);
+    }
+
+    [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "Peer {Participant} connected (DTLS-SRTP {Profile})")]
+    private static partial void LogConnected(ILogger logger, string participant, string profile);
+
+    [LoggerMessage(EventId = 201, Level = LogLevel.Information, Message = "Peer {Participant} closed: {Reason}")]
+    private static partial void LogClosed(ILogger logger, string participant, string reason);
+}

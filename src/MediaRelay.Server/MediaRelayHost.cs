@@ -1,0 +1,167 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using MediaRelay.Server.Diagnostics;
+using MediaRelay.Server.Media;
+using MediaRelay.Server.Negotiation;
+using MediaRelay.Server.Options;
+using MediaRelay.Server.Rooms;
+using MediaRelay.Server.Security;
+using MediaRelay.Server.Signaling;
+using Microsoft.Extensions.Options;
+using Prometheus;
+
+namespace MediaRelay.Server;
+
+/// <summary>Builds the ASP.NET Core host: media plane as a hosted service, signaling, the page, REST and metrics.</summary>
+public static partial class MediaRelayHost
+{
+    public static WebApplication Build(string[] args)
+    {
+        WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+            WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
+        });
+        builder.Services.Configure<MediaRelayOptions>(builder.Configuration.GetSection(MediaRelayOptions.SectionName));
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<BadInputLog>();
+        builder.Services.AddSingleton<MediaServer>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<MediaServer>());
+        builder.Services.AddSingleton<RoomRegistry>();
+        builder.Services.AddSingleton<OfferAnswerer>();
+        builder.Services.AddSingleton(sp => new JoinTokenService(
+            SigningKeyStore.Load(sp.GetRequiredService<IOptions<MediaRelayOptions>>().Value),
+            sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddHealthChecks();
+
+        WebApplication app = builder.Build();
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(15) });
+        app.UseStaticFiles();
+        MapEndpoints(app);
+        app.Lifetime.ApplicationStarted.Register(() => PrintLinks(app));
+        return app;
+    }
+
+    private static void MapEndpoints(WebApplication app)
+    {
+        app.MapGet("/", () => Results.Redirect("/room/consultation"));
+        app.MapGet("/favicon.ico", () => Results.NoContent());
+        app.MapGet("/room/{roomId}", ServeRoomPage);
+        app.MapPost("/api/rooms/{roomId}/tokens", IssueToken);
+        app.Map("/ws", HandleWebSocket);
+        app.MapHealthChecks("/healthz");
+        app.MapMetrics("/metrics");
+    }
+
+    /// <summary>The consultation page. In development a loopback visitor without a token is given one.</summary>
+    private static IResult ServeRoomPage(string roomId, HttpContext http, JoinTokenService tokens,
+        IOptions<MediaRelayOptions> options, IWebHostEnvironment env)
+    {
+        if (!RoomRegistry.IsValidRoomId(roomId))
+        {
+            return Results.BadRequest("Room ids are 1-64 letters, digits, '-' or '_'.");
+        }
+        string? token = http.Request.Query["token"];
+        if (string.IsNullOrEmpty(token))
+        {
+            if (!DevelopmentTokensAllowed(http, options.Value, env))
+            {
+                return Results.Content(
+                    "<!doctype html><meta charset=utf-8><title>MediaRelay</title><p>This consultation link needs a join token. Ask the organiser for a new link.</p>",
+                    "text/html; charset=utf-8", statusCode: StatusCodes.Status401Unauthorized);
+            }
+            string name = http.Request.Query["name"].ToString();
+            if (string.IsNullOrWhiteSpace(name))
+            {
+                name = "Guest " + Random.Shared.Next(1000, 9999);
+            }
+            name = name.Length > 64 ? name[..64] : name;
+            string issued = tokens.Issue(roomId, name, options.Value.Auth.TokenLifetime);
+            string query = $"?name={Uri.EscapeDataString(name)}&token={Uri.EscapeDataString(issued)}";
+            string lang = http.Request.Query["lang"].ToString();
+            if (!string.IsNullOrEmpty(lang))
+            {
+                query += "&lang=" + Uri.EscapeDataString(lang);
+            }
+            return Results.Redirect($"/room/{roomId}{query}");
+        }
+        string page = Path.Combine(env.WebRootPath, "room.html");
+        return Results.File(page, "text/html; charset=utf-8");
+    }
+
+    /// <summary>POST /api/rooms/{roomId}/tokens {"name": "..."} → {"token", "url", "expiresAt"} (Bearer Auth:ApiKey).</summary>
+    private static async Task<IResult> IssueToken(string roomId, HttpContext http, JoinTokenService tokens,
+        IOptions<MediaRelayOptions> options, IWebHostEnvironment env)
+    {
+        MediaRelayOptions o = options.Value;
+        string? apiKey = o.Auth.ApiKey;
+        bool authorised = !string.IsNullOrEmpty(apiKey)
+            ? http.Request.Headers.Authorization.ToString() == "Bearer " + apiKey
+            : DevelopmentTokensAllowed(http, o, env);
+        if (!authorised)
+        {
+            return Results.Unauthorized();
+        }
+        if (!RoomRegistry.IsValidRoomId(roomId))
+        {
+            return Results.BadRequest(new { error = "bad-room" });
+        }
+        JsonNode? body = null;
+        try
+        {
+            body = await JsonNode.ParseAsync(http.Request.Body);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return Results.BadRequest(new { error = "bad-json" });
+        }
+        string? name = (string?)body?["name"];
+        if (string.IsNullOrWhiteSpace(name) || name.Length > 64)
+        {
+            return Results.BadRequest(new { error = "bad-name" });
+        }
+        string token = tokens.Issue(roomId, name, o.Auth.TokenLifetime);
+        string url = $"{http.Request.Scheme}://{http.Request.Host}/room/{roomId}?name={Uri.EscapeDataString(name)}&token={Uri.EscapeDataString(token)}";
+        return Results.Ok(new { token, url, expiresAt = DateTimeOffset.UtcNow.Add(o.Auth.TokenLifetime) });
+    }
+
+    private static async Task HandleWebSocket(HttpContext http, JoinTokenService tokens, RoomRegistry rooms,
+        MediaServer media, OfferAnswerer answerer, ILoggerFactory loggers)
+    {
+        if (!http.WebSockets.IsWebSocketRequest)
+        {
+            http.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return;
+        }
+        using var socket = await http.WebSockets.AcceptWebSocketAsync();
+        var session = new SignalingSession(new SignalingConnection(socket), tokens, rooms, media, answerer,
+            loggers.CreateLogger<SignalingSession>());
+        await session.RunAsync(http.RequestAborted);
+    }
+
+    private static bool DevelopmentTokensAllowed(HttpContext http, MediaRelayOptions options, IWebHostEnvironment env)
+    {
+        bool enabled = options.Auth.DevelopmentTokens ?? env.IsDevelopment();
+        IPAddress? remote = http.Connection.RemoteIpAddress;
+        return enabled && remote is not null && IPAddress.IsLoopback(remote);
+    }
+
+    private static void PrintLinks(WebApplication app)
+    {
+        var env = app.Services.GetRequiredService<IWebHostEnvironment>();
+        var options = app.Services.GetRequiredService<IOptions<MediaRelayOptions>>().Value;
+        foreach (string url in app.Urls)
+        {
+            string baseUrl = url.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "127.0.0.1", StringComparison.Ordinal);
+            if (options.Auth.DevelopmentTokens ?? env.IsDevelopment())
+            {
+                Console.WriteLine($"MediaRelay is running. Open this link to join a consultation: {baseUrl}/room/consultation?name=Doctor");
+            }
+            else
+            {
+                Console.WriteLine($"MediaRelay is running on {baseUrl} (join links need tokens: POST {baseUrl}/api/rooms/ROOM/tokens)");
+            }
+        }
+    }
+}

@@ -1,0 +1,66 @@
+namespace MediaRelay.Server.Options;
+
+/// <summary>Configuration root, bound from the "MediaRelay" section (environment: MediaRelay__Media__Port=…).</summary>
+public sealed class MediaRelayOptions
+{
+    public const string SectionName = "MediaRelay";
+
+    /// <summary>Where the embedded state lives (dev signing key; later the SQLite catalog).</summary>
+    public string DataDirectory { get; set; } = "data";
+
+    public MediaOptions Media { get; set; } = new();
+    public AuthOptions Auth { get; set; } = new();
+    public RoomOptions Rooms { get; set; } = new();
+}
+
+public sealed class MediaOptions
+{
+    /// <summary>The one UDP port every peer's ICE, DTLS and SRTP share (RFC 7983 demultiplexing).</summary>
+    public int Port { get; set; } = 40000;
+
+    /// <summary>Address the UDP socket binds to.</summary>
+    public string BindAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>
+    /// The host candidate address announced in SDP (the public address behind NAT, or a relay's address).
+    /// Defaults to the bind address.
+    /// </summary>
+    public string? AnnouncedAddress { get; set; }
+
+    /// <summary>Port announced with the candidate; defaults to <see cref="Port"/> (set when a relay forwards).</summary>
+    public int? AnnouncedPort { get; set; }
+
+    /// <summary>RFC 7675 §5.1: a peer whose consent is not refreshed for this long is dropped.</summary>
+    public TimeSpan ConsentTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A peer that has not completed ICE and DTLS within this time after its offer is dropped.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Upper bound of pooled packet buffers (bounds memory under floods).</summary>
+    public int PacketPoolSize { get; set; } = 16384;
+
+    /// <summary>Video codecs accepted from publishers, most preferred first (one per room keeps everyone decoding).</summary>
+    public List<string> VideoCodecs { get; set; } = ["VP8", "H264"];
+}
+
+public sealed class AuthOptions
+{
+    /// <summary>Base64 HMAC-SHA256 key for join tokens. When empty a key is generated and kept in the data directory.</summary>
+    public string? SigningKey { get; set; }
+
+    /// <summary>
+    /// Development convenience: a loopback client opening /room/{id}?name=N without a token is given one. On by
+    /// default in the Development environment only.
+    /// </summary>
+    public bool? DevelopmentTokens { get; set; }
+
+    /// <summary>Bearer key for POST /api/rooms/{id}/tokens. When empty only loopback callers in development mode may mint.</summary>
+    public string? ApiKey { get; set; }
+
+    public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(4);
+}
+
+public sealed class RoomOptions
+{
+    public int MaxParticipants { get; set; } = 16;
+}

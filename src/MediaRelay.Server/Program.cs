@@ -1,0 +1,4 @@
+using MediaRelay.Server;
+
+WebApplication app = MediaRelayHost.Build(args);
+app.Run();

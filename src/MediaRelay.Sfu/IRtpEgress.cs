@@ -1,0 +1,21 @@
+namespace MediaRelay.Sfu;
+
+/// <summary>
+/// The sending side of a subscriber's transport. The consumer hands over its own plaintext send buffer; the
+/// transport protects it in place (the buffer has room for the SRTP trailer) and sends it. Runs on the media loop.
+/// </summary>
+public interface IRtpEgress
+{
+    /// <summary>Protect and send an RTP packet held in <paramref name="buffer"/>[0..length].</summary>
+    bool SendRtp(byte[] buffer, int length);
+
+    /// <summary>Protect and send an RTCP compound packet held in <paramref name="buffer"/>[0..length].</summary>
+    bool SendRtcp(byte[] buffer, int length);
+}
+
+/// <summary>Feedback that a producer sends back towards its publisher (keyframe requests).</summary>
+public interface IPublisherFeedback
+{
+    /// <summary>Ask the publisher for a keyframe on <paramref name="mediaSsrc"/> (RFC 4585 §6.3.1 PLI).</summary>
+    void SendPictureLossIndication(uint mediaSsrc);
+}

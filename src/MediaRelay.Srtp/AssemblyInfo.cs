@@ -1,0 +1,4 @@
+using System.Runtime.CompilerServices;
+
+// Hot-path stackalloc buffers (IVs, nonces, MACs) are always fully written before use.
+[module: SkipLocalsInit]

@@ -1,0 +1,14 @@
+using MediaRelay.Core;
+
+namespace MediaRelay.Transport.Udp;
+
+/// <summary>
+/// Receives every datagram of a <see cref="UdpMediaSocket"/>, synchronously on its receive thread.
+/// The handler consumes the packet: it must call <see cref="PooledPacket.Release"/> exactly once
+/// (after a <see cref="PooledPacket.Retain"/> if it keeps the packet). Exceptions are caught and
+/// counted by the socket but the packet is then not released on the handler's behalf.
+/// </summary>
+public interface IUdpPacketHandler
+{
+    void OnPacket(PooledPacket packet);
+}

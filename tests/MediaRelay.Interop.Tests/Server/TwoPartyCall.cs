@@ -1,0 +1,66 @@
+using MediaRelay.Interop.Tests.Chromium;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+
+namespace MediaRelay.Interop.Tests.Server;
+
+/// <summary>A server, a relay in front of its media port, and two Chromium pages joined to one room.</summary>
+public sealed class TwoPartyCall : IAsyncDisposable
+{
+    private readonly List<IBrowserContext> _contexts = [];
+
+    private TwoPartyCall(MediaRelayServer server, UdpRelay relay)
+    {
+        Server = server;
+        Relay = relay;
+    }
+
+    public MediaRelayServer Server { get; }
+    public UdpRelay Relay { get; }
+    public IPage PageA { get; private set; } = null!;
+    public IPage PageB { get; private set; } = null!;
+
+    public static async Task<TwoPartyCall> StartAsync(ChromiumFixture chromium, ITestOutputHelper output, string room)
+    {
+        var relay = new UdpRelay();
+        MediaRelayServer server = await MediaRelayServer.StartAsync(relay.Port);
+        relay.Start(((System.Net.IPEndPoint)server.Media.Socket.LocalEndPoint).Port);
+        var call = new TwoPartyCall(server, relay);
+        call.PageA = await call.OpenAsync(chromium, output, room, "Dr A");
+        call.PageB = await call.OpenAsync(chromium, output, room, "Dr B");
+        return call;
+    }
+
+    public async Task<IPage> OpenAsync(ChromiumFixture chromium, ITestOutputHelper output, string room, string name)
+    {
+        IBrowserContext context = await chromium.NewContextAsync();
+        _contexts.Add(context);
+        IPage page = await context.NewPageAsync();
+        page.Console += (_, m) => Log(output, $"[{name}] console.{m.Type}: {m.Text}");
+        page.PageError += (_, e) => Log(output, $"[{name}] page error: {e}");
+        await page.GotoAsync(Server.RoomUrl(room, name));
+        return page;
+    }
+
+    private static void Log(ITestOutputHelper output, string line)
+    {
+        try
+        {
+            output.WriteLine(line);
+        }
+        catch (InvalidOperationException)
+        {
+            // the test finished; late console lines are dropped
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (IBrowserContext context in _contexts)
+        {
+            await context.CloseAsync();
+        }
+        await Server.DisposeAsync();
+        Relay.Dispose();
+    }
+}

@@ -1,0 +1,123 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+
+namespace MediaRelay.Interop.Tests.Server;
+
+/// <summary>
+/// A user-space UDP relay between browsers and the server (there is no tc netem here). The server announces the
+/// relay's port; each client address gets its own upstream socket, so the server sees one stable address per
+/// client. Tests can inject datagrams that the server receives from a client's address, and read the datagrams
+/// a client sent (to replay or corrupt them).
+/// </summary>
+public sealed class UdpRelay : IDisposable
+{
+    private readonly Socket _front = new(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+    private readonly ConcurrentDictionary<IPEndPoint, Leg> _legs = new();
+    private readonly CancellationTokenSource _stop = new();
+    private IPEndPoint? _server;
+
+    public UdpRelay()
+    {
+        _front.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        Port = ((IPEndPoint)_front.LocalEndPoint!).Port;
+    }
+
+    public int Port { get; }
+
+    /// <summary>Client legs in the order clients first sent through the relay.</summary>
+    public IReadOnlyList<Leg> Legs => _legs.Values.OrderBy(l => l.Order).ToList();
+
+    public void Start(int serverPort)
+    {
+        _server = new IPEndPoint(IPAddress.Loopback, serverPort);
+        _ = Task.Run(FrontLoopAsync);
+    }
+
+    private async Task FrontLoopAsync()
+    {
+        var buffer = new byte[2048];
+        while (!_stop.IsCancellationRequested)
+        {
+            SocketReceiveFromResult r;
+            try
+            {
+                r = await _front.ReceiveFromAsync(buffer, SocketFlags.None, new IPEndPoint(IPAddress.Any, 0), _stop.Token);
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+            {
+                if (_stop.IsCancellationRequested) return;
+                continue;
+            }
+            var client = (IPEndPoint)r.RemoteEndPoint;
+            Leg leg = _legs.GetOrAdd(client, c => new Leg(this, c, _legs.Count));
+            byte[] datagram = buffer.AsSpan(0, r.ReceivedBytes).ToArray();
+            leg.Record(datagram);
+            await leg.Upstream.SendToAsync(datagram, SocketFlags.None, _server!);
+        }
+    }
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _front.Dispose();
+        foreach (Leg leg in _legs.Values)
+        {
+            leg.Upstream.Dispose();
+        }
+    }
+
+    /// <summary>One client's path through the relay.</summary>
+    public sealed class Leg
+    {
+        private readonly UdpRelay _relay;
+        private readonly ConcurrentQueue<byte[]> _recent = new();
+
+        internal Leg(UdpRelay relay, IPEndPoint client, int order)
+        {
+            _relay = relay;
+            Client = client;
+            Order = order;
+            Upstream.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            _ = Task.Run(BackLoopAsync);
+        }
+
+        public IPEndPoint Client { get; }
+        public int Order { get; }
+        public Socket Upstream { get; } = new(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+
+        /// <summary>The most recent datagrams the client sent whose first byte says RTP/RTCP (RFC 7983).</summary>
+        public IReadOnlyList<byte[]> RecentSrtp => _recent.ToArray();
+
+        /// <summary>Sends a datagram to the server from this client's upstream address.</summary>
+        public void InjectToServer(ReadOnlySpan<byte> datagram) => Upstream.SendTo(datagram, SocketFlags.None, _relay._server!);
+
+        internal void Record(byte[] datagram)
+        {
+            if (datagram.Length > 12 && datagram[0] is >= 128 and <= 191)
+            {
+                _recent.Enqueue(datagram);
+                while (_recent.Count > 64 && _recent.TryDequeue(out _))
+                {
+                }
+            }
+        }
+
+        private async Task BackLoopAsync()
+        {
+            var buffer = new byte[2048];
+            while (!_relay._stop.IsCancellationRequested)
+            {
+                try
+                {
+                    int n = await Upstream.ReceiveAsync(buffer, SocketFlags.None, _relay._stop.Token);
+                    await _relay._front.SendToAsync(buffer.AsMemory(0, n), SocketFlags.None, Client);
+                }
+                catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+                {
+                    if (_relay._stop.IsCancellationRequested) return;
+                }
+            }
+        }
+    }
+}

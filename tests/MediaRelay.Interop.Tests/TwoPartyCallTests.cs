@@ -1,0 +1,53 @@
+using MediaRelay.Interop.Tests.Chromium;
+using MediaRelay.Interop.Tests.Server;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+
+namespace MediaRelay.Interop.Tests;
+
+/// <summary>
+/// Two real Chromium pages open the consultation page served by MediaRelay, join one room and see and hear each
+/// other: ICE-lite, DTLS-SRTP, SDP and forwarding all through our own stack, media through a UDP relay so the
+/// announced-address option is exercised too.
+/// </summary>
+[Collection(ChromiumCollection.Name)]
+public sealed class TwoPartyCallTests(ChromiumFixture chromium, ITestOutputHelper output)
+{
+    private static readonly TimeSpan MediaTimeout = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public async Task TwoDoctorsJoinOneRoom_EachDecodesTheOthersVideoAndReceivesAudio()
+    {
+        await using var call = await TwoPartyCall.StartAsync(chromium, output, "ward-7");
+
+        WebRtcStatsSnapshot a = await WebRtcStats.WaitForAsync(call.PageA,
+            s => s.VideoFramesDecoded > 0 && s.AudioPacketsReceived > 0, MediaTimeout);
+        WebRtcStatsSnapshot b = await WebRtcStats.WaitForAsync(call.PageB,
+            s => s.VideoFramesDecoded > 0 && s.AudioPacketsReceived > 0, MediaTimeout);
+        output.WriteLine($"A: {a}");
+        output.WriteLine($"B: {b}");
+
+        Assert.Contains("connected", a.ConnectionStates);
+        Assert.Contains("connected", b.ConnectionStates);
+        Assert.True(a.MaxVideoFrameWidth > 0 && b.MaxVideoFrameWidth > 0);
+        Assert.Contains(a.InboundCodecs, c => c.Contains("VP8", StringComparison.OrdinalIgnoreCase));
+        Assert.Contains(a.InboundCodecs, c => c.Contains("opus", StringComparison.OrdinalIgnoreCase));
+        // The page shows the other doctor's tile with their name.
+        Assert.Equal("Dr B", await call.PageA.Locator(".tile:not([data-participant=local]) .name").InnerTextAsync());
+        Assert.Equal("Dr A", await call.PageB.Locator(".tile:not([data-participant=local]) .name").InnerTextAsync());
+    }
+
+    [Fact]
+    public async Task LeavingParticipant_DisappearsFromTheOtherPage()
+    {
+        await using var call = await TwoPartyCall.StartAsync(chromium, output, "ward-8");
+        await WebRtcStats.WaitForAsync(call.PageA, s => s.VideoFramesDecoded > 0, MediaTimeout);
+
+        await call.PageB.ClickAsync("#leave");
+
+        await call.PageA.Locator(".tile:not([data-participant=local])").WaitForAsync(
+            new LocatorWaitForOptions { State = WaitForSelectorState.Detached, Timeout = 10_000 });
+        Assert.True(await WebRtcStats.WaitForAsync(
+            () => Task.FromResult(call.Server.Media.PeerCount == 1), MediaTimeout), "the server kept the leaver's peer");
+    }
+}
