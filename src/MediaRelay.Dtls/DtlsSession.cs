@@ -171,11 +171,11 @@ public sealed class DtlsSession : IDisposable
         {
             CloseQuietly(connection);
             _transport.Cancel();
-            Notify(NotifyKind.Failed, "no SRTP keys were negotiated", null);
+            NotifyFailed("no SRTP keys were negotiated");
             return;
         }
 
-        Notify(NotifyKind.Connected, null, keys);
+        NotifyConnected(keys);
         ReceiveUntilClosed(connection);
     }
 
@@ -207,7 +207,7 @@ public sealed class DtlsSession : IDisposable
 
         CloseQuietly(connection);
         _transport.Cancel();
-        Notify(NotifyKind.Closed, null, null);
+        NotifyClosed();
     }
 
     private void Fail(string reason)
@@ -223,29 +223,43 @@ public sealed class DtlsSession : IDisposable
         }
 
         _transport.Cancel();
-        Notify(NotifyKind.Failed, reason, null);
+        NotifyFailed(reason);
     }
 
-    private void Notify(NotifyKind kind, string? reason, DtlsSrtpKeys? keys)
+    // A listener's exception must not escape the session thread (an unhandled exception ends the process).
+    private void NotifyConnected(DtlsSrtpKeys keys)
     {
         try
         {
-            switch (kind)
-            {
-                case NotifyKind.Connected:
-                    _listener.OnDtlsConnected(this, keys!);
-                    break;
-                case NotifyKind.Failed:
-                    _listener.OnDtlsFailed(this, reason!);
-                    break;
-                default:
-                    _listener.OnDtlsClosed(this);
-                    break;
-            }
+            _listener.OnDtlsConnected(this, keys);
         }
         catch (Exception)
         {
-            // A listener's bug must not kill the session thread (an unhandled exception ends the process).
+            // Swallowed: see above.
+        }
+    }
+
+    private void NotifyFailed(string reason)
+    {
+        try
+        {
+            _listener.OnDtlsFailed(this, reason);
+        }
+        catch (Exception)
+        {
+            // Swallowed: see NotifyConnected.
+        }
+    }
+
+    private void NotifyClosed()
+    {
+        try
+        {
+            _listener.OnDtlsClosed(this);
+        }
+        catch (Exception)
+        {
+            // Swallowed: see NotifyConnected.
         }
     }
 
@@ -290,12 +304,5 @@ public sealed class DtlsSession : IDisposable
                 ThrowHelper.ThrowArgument("Unsupported SRTP profile " + options.SrtpProfiles[i] + ".", nameof(options));
             }
         }
-    }
-
-    private enum NotifyKind
-    {
-        Connected,
-        Failed,
-        Closed,
     }
 }

@@ -293,5 +293,59 @@ public sealed class DtlsSessionTests
         return message ?? [];
     }
 
+    [Fact]
+    public void LostFlights_AreRetransmittedAndHandshakeCompletes()
+    {
+        using var pair = new SessionPair();
+        int clientSent = 0;
+        int serverSent = 0;
+        pair.ClientWire.Deliver = _ => Interlocked.Increment(ref clientSent) != 1; // lose the first ClientHello
+        pair.ServerWire.Deliver = _ => Interlocked.Increment(ref serverSent) != 2; // lose part of the server flight
+        pair.Start();
+        pair.WaitBoth();
+
+        Assert.NotNull(pair.ClientListener.Keys);
+        Assert.Equal(pair.ClientListener.Keys!.LocalMasterKey, pair.ServerListener.Keys!.RemoteMasterKey);
+    }
+
+    [Fact]
+    public void ListenerThatThrowsOrDisposesInCallback_DoesNotCrashTheSessionThread()
+    {
+        var certificateA = DtlsCertificate.Generate();
+        var certificateB = DtlsCertificate.Generate();
+        var wireA = new LoopbackSender();
+        var wireB = new LoopbackSender();
+        var throwing = new CallbackListener(_ => throw new InvalidOperationException("listener bug"));
+        var disposing = new CallbackListener(session => session.Dispose());
+        using var client = new DtlsSession(certificateA, DtlsRole.Client, "sha-256", certificateB.Fingerprint, wireA, throwing);
+        using var server = new DtlsSession(certificateB, DtlsRole.Server, "sha-256", certificateA.Fingerprint, wireB, disposing);
+        wireA.Target = server;
+        wireB.Target = client;
+        server.Start();
+        client.Start();
+
+        Assert.True(throwing.Called.Wait(10000));
+        Assert.True(disposing.Called.Wait(10000));
+        Assert.True(SpinWait.SpinUntil(() => !server.IsThreadAlive, 5000));
+        Assert.Equal(DtlsSessionState.Closed, server.State);
+    }
+
+    private sealed class CallbackListener(Action<DtlsSession> onConnected) : IDtlsSessionListener
+    {
+        public ManualResetEventSlim Called { get; } = new();
+
+        public void OnDtlsConnected(DtlsSession session, DtlsSrtpKeys keys)
+        {
+            Called.Set();
+            onConnected(session);
+        }
+
+        public void OnDtlsFailed(DtlsSession session, string reason) => Called.Set();
+
+        public void OnDtlsClosed(DtlsSession session)
+        {
+        }
+    }
+
     private static byte[] U16(int value) => [(byte)(value >> 8), (byte)value];
 }

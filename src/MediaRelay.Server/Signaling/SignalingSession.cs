@@ -52,9 +52,10 @@ public sealed partial class SignalingSession(
         finally
         {
             LeaveRoom();
+            // Flush what is queued (a refusal's error reply above all) before the close frame.
             connection.Complete();
+            await Task.WhenAny(writer, Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None));
             await connection.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye");
-            await writer;
         }
     }
 
