@@ -5,8 +5,8 @@
 #   docker run --rm -p 8080:8080/tcp -p 40000:40000/udp mediarelay
 #
 # .NET 10 ships no Debian images (mcr.microsoft.com/dotnet/aspnet:10.0 is Ubuntu 24.04), but the project is built
-# and tested on Debian 12 with its libavformat59/libavcodec59, libopus0 and libsrtp2-1. So the SDK image publishes
-# a self-contained server and the runtime stage is plain Debian 12 with exactly those libraries.
+# and tested on Debian 12 and loads Debian's native libraries (libcrypto.so.3 now; libopus and FFmpeg 5.1 with the
+# SIP and recording work). So the SDK image publishes a self-contained server and the runtime stage is Debian 12.
 
 ARG DEBIAN_IMAGE=debian:bookworm-slim
 
@@ -36,11 +36,10 @@ RUN mkdir -p /out \
 
 # ---- runtime: Debian 12 with the media libraries the server loads through P/Invoke ----------------------------
 FROM ${DEBIAN_IMAGE} AS runtime
-# libopus0: Opus for SIP legs and mixing; libsrtp2-1: native SRTP; libavformat59/libavcodec59: recordings through
-# the native shim; openssl: libssl3/libcrypto3 for .NET crypto and the EVP SRTP path.
+# openssl: libcrypto.so.3 for .NET's crypto and the native SRTP backend (EVP through P/Invoke).
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-        libopus0 libsrtp2-1 libavformat59 libavcodec59 openssl ca-certificates \
+        openssl ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 1654 --user-group --home-dir /app --shell /usr/sbin/nologin app \
  && mkdir -p /data \
@@ -48,7 +47,9 @@ RUN apt-get update \
 WORKDIR /app
 COPY --from=build /app ./
 COPY --from=native /out/ ./
-ENV ASPNETCORE_HTTP_PORTS=8080 \
+ENV ASPNETCORE_URLS=http://0.0.0.0:8080 \
+    MediaRelay__Media__BindAddress=0.0.0.0 \
+    MediaRelay__DataDirectory=/data \
     DOTNET_gcServer=0
 USER app
 # HTTP (signaling WebSocket, REST, consultation page, /metrics, /healthz) and the single UDP media port.

@@ -4,14 +4,8 @@
 MEDIARELAY_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export MEDIARELAY_ROOT
 
-# The solution: MediaRelay.sln if present, else the XML solution MediaRelay.slnx.
-if [[ -z "${MEDIARELAY_SOLUTION:-}" ]]; then
-  if [[ -f "$MEDIARELAY_ROOT/MediaRelay.sln" ]]; then
-    MEDIARELAY_SOLUTION="$MEDIARELAY_ROOT/MediaRelay.sln"
-  else
-    MEDIARELAY_SOLUTION="$MEDIARELAY_ROOT/MediaRelay.slnx"
-  fi
-fi
+# The solution (MEDIARELAY_SOLUTION overrides it, e.g. to test one project).
+MEDIARELAY_SOLUTION="${MEDIARELAY_SOLUTION:-$MEDIARELAY_ROOT/MediaRelay.sln}"
 export MEDIARELAY_SOLUTION
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1

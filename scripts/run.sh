@@ -7,5 +7,7 @@ cd "$MEDIARELAY_ROOT"
 
 "$MEDIARELAY_ROOT/scripts/setup.sh"
 
+# Development by default: a loopback visitor of /room/{id}?name=N is given a join token (see README).
+export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
 # --no-launch-profile: Properties/launchSettings.json is for IDEs; the server's own defaults apply here.
 exec dotnet run -c Release --no-launch-profile --project src/MediaRelay.Server -- "$@"

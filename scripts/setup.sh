@@ -9,10 +9,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 APT_PACKAGES=(
   chromium          # the real WebRTC peer (libwebrtc) that tests/MediaRelay.Interop.Tests drive with Playwright
   fonts-liberation  # fonts so headless Chromium renders pages and screenshots with real glyphs
-  libopus0          # libopus.so.0: Opus decode/encode for SIP legs and the audio mixer (P/Invoke)
-  libsrtp2-1        # libsrtp2.so.1: native SRTP backend and test oracle (P/Invoke)
-  ffmpeg            # ffprobe validates recordings; brings libavformat59/libavcodec59 for the recording shim
-  openssl           # libssl3/libcrypto3 (.NET crypto, EVP SRTP path) and the CLI for test certificates
+  openssl           # libcrypto.so.3 for the native SRTP backend (P/Invoke) and the CLI the DTLS interop tests run
 )
 
 # Only when native/build.sh exists: a C toolchain and the FFmpeg headers it compiles the shim against.

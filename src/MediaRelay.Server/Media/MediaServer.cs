@@ -32,6 +32,10 @@ public sealed partial class MediaServer : IHostedService, IUdpPacketHandler, IDi
     private readonly byte[] _stunResponse = GC.AllocateUninitializedArray<byte>(512, pinned: true);
     private PacketPool? _pool;
     private UdpMediaSocket? _socket;
+    private static readonly TimeSpan CertificateRotation = TimeSpan.FromDays(7);
+    private readonly object _certificateLock = new();
+    private DtlsCertificate _certificate;
+    private long _certificateCreated;
     private Timer? _janitor;
 
     public MediaServer(IOptions<MediaRelayOptions> options, BadInputLog badInput, ILoggerFactory loggers)
@@ -41,10 +45,32 @@ public sealed partial class MediaServer : IHostedService, IUdpPacketHandler, IDi
         _logger = loggers.CreateLogger<MediaServer>();
         BadInput = badInput;
         _ufragLookup = _peersByUfrag.GetAlternateLookup<ReadOnlySpan<char>>();
-        Certificate = DtlsCertificate.Generate();
+        _certificate = DtlsCertificate.Generate();
+        _certificateCreated = Stopwatch.GetTimestamp();
     }
 
-    public DtlsCertificate Certificate { get; }
+    /// <summary>
+    /// The DTLS certificate new peers get. It is valid for 30 days and replaced after 7, so a long-running server
+    /// never offers an expiring one; peers keep the certificate they started with.
+    /// </summary>
+    public DtlsCertificate Certificate
+    {
+        get
+        {
+            if (Stopwatch.GetElapsedTime(_certificateCreated) > CertificateRotation)
+            {
+                lock (_certificateLock)
+                {
+                    if (Stopwatch.GetElapsedTime(_certificateCreated) > CertificateRotation)
+                    {
+                        _certificate = DtlsCertificate.Generate();
+                        _certificateCreated = Stopwatch.GetTimestamp();
+                    }
+                }
+            }
+            return _certificate;
+        }
+    }
     public BadInputLog BadInput { get; }
     public UdpMediaSocket Socket => _socket ?? throw new InvalidOperationException("Media server not started.");
     public PacketPool Pool => _pool ?? throw new InvalidOperationException("Media server not started.");
@@ -200,6 +226,11 @@ public sealed partial class MediaServer : IHostedService, IUdpPacketHandler, IDi
                 break;
             case IceCheckOutcome.Unauthorized:
                 BadInput.Drop(DropReason.StunUnauthorized);
+                break;
+            case IceCheckOutcome.UnknownUsername:
+                BadInput.Drop(DropReason.StunUnknownUser);
+                break;
+            case IceCheckOutcome.Ignored:
                 break;
             default:
                 BadInput.Drop(DropReason.StunBadRequest);

@@ -38,12 +38,16 @@ public sealed partial class WebRtcPeer : IRtpEgress, IPublisherFeedback, IDtlsPa
         _logger = logger;
         ParticipantId = participantId;
         LocalIce = IceCredentials.Generate();
+        Certificate = server.Certificate;
         Ice = new IceLiteAgent(LocalIce);
         CreatedTimestamp = Stopwatch.GetTimestamp();
     }
 
     public string ParticipantId { get; }
     public IceCredentials LocalIce { get; }
+
+    /// <summary>Our DTLS certificate for this peer (its fingerprint is in every answer to this peer).</summary>
+    public DtlsCertificate Certificate { get; }
     public IceLiteAgent Ice { get; }
     public long CreatedTimestamp { get; }
 
@@ -73,7 +77,7 @@ public sealed partial class WebRtcPeer : IRtpEgress, IPublisherFeedback, IDtlsPa
         DtlsRole role = remoteSetup == "passive" ? DtlsRole.Client : DtlsRole.Server;
         if (_dtls is null)
         {
-            _dtls = new DtlsSession(_server.Certificate, role, fingerprintAlgorithm, fingerprint, this, this);
+            _dtls = new DtlsSession(Certificate, role, fingerprintAlgorithm, fingerprint, this, this);
             _dtls.Start();
         }
         return role == DtlsRole.Server ? "passive" : "active";

@@ -290,7 +290,7 @@ public sealed class OfferAnswerer(MediaServer media, IOptions<MediaRelayOptions>
         a.Connection = SdpConnection.ForAddress(endpoint.Address.ToString());
         a.IceUfrag = peer.LocalIce.LocalUfrag;
         a.IcePwd = peer.LocalIce.LocalPassword;
-        a.Fingerprint = new SdpFingerprint(media.Certificate.FingerprintAlgorithm, media.Certificate.Fingerprint);
+        a.Fingerprint = new SdpFingerprint(peer.Certificate.FingerprintAlgorithm, peer.Certificate.Fingerprint);
         a.Setup = setup == "passive" ? SdpSetup.Passive : SdpSetup.Active;
         a.RtcpMux = true;
         a.RtcpRsize = true;
