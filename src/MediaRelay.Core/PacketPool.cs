@@ -1,9 +1,7 @@
-using System.Collections.Concurrent;
-
 namespace MediaRelay.Core;
 
 /// <summary>
-/// A bounded pool of fixed-size, pinned packet buffers. Renting never blocks: when the pool is empty and the
+/// A bounded pool of fixed-size, pinned packet buffers kept in a lock-free free list. Renting never blocks: when the pool is empty and the
 /// bound is reached, <see cref="TryRent"/> returns false and the caller drops the datagram (counted), so a flood
 /// can never grow memory without limit.
 /// </summary>
@@ -12,7 +10,7 @@ public sealed class PacketPool
     /// <summary>Large enough for any datagram on a 1500-byte MTU path plus SRTP tag growth.</summary>
     public const int DefaultBufferSize = 1536;
 
-    private readonly ConcurrentBag<PooledPacket> _free = new();
+    private readonly BoundedFreeList<PooledPacket> _free;
     private readonly int _bufferSize;
     private readonly int _maxPackets;
     private int _created;
@@ -24,10 +22,11 @@ public sealed class PacketPool
         ArgumentOutOfRangeException.ThrowIfLessThan(bufferSize, 64);
         _bufferSize = bufferSize;
         _maxPackets = maxPackets;
+        _free = new BoundedFreeList<PooledPacket>(maxPackets);
         for (int i = 0; i < Math.Min(preallocate, maxPackets); i++)
         {
             _created++;
-            _free.Add(new PooledPacket(this, bufferSize));
+            _free.TryAdd(new PooledPacket(this, bufferSize));
         }
     }
 
@@ -68,5 +67,12 @@ public sealed class PacketPool
         return p;
     }
 
-    internal void Return(PooledPacket packet) => _free.Add(packet);
+    internal void Return(PooledPacket packet)
+    {
+        // Capacity covers every packet ever created, so this cannot fail; a failure would mean a double return.
+        if (!_free.TryAdd(packet))
+        {
+            ThrowHelper.ThrowInvalidOperation("Packet pool returned more packets than it created.");
+        }
+    }
 }

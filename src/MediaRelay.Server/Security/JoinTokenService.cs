@@ -53,7 +53,7 @@ public sealed class JoinTokenService
         }
         catch (FormatException)
         {
-            return JoinTokenStatus.Malformed;
+            return JoinTokenStatus.BadSignature; // a signature that does not even decode is a wrong signature
         }
         byte[] expected = HMACSHA256.HashData(_key, Encoding.ASCII.GetBytes(body));
         if (!CryptographicOperations.FixedTimeEquals(given, expected))
