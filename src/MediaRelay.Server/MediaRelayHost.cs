@@ -35,6 +35,7 @@ public static partial class MediaRelayHost
             sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddHealthChecks();
 
+        MediaMetrics.EnsureRegistered(); // export every series from the first scrape, zeros included
         WebApplication app = builder.Build();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(15) });
         app.UseStaticFiles();
@@ -92,7 +93,7 @@ public static partial class MediaRelayHost
 
     /// <summary>POST /api/rooms/{roomId}/tokens {"name": "..."} → {"token", "url", "expiresAt"} (Bearer Auth:ApiKey).</summary>
     private static async Task<IResult> IssueToken(string roomId, HttpContext http, JoinTokenService tokens,
-        IOptions<MediaRelayOptions> options, IWebHostEnvironment env)
+        IOptions<MediaRelayOptions> options, IWebHostEnvironment env, TimeProvider time)
     {
         MediaRelayOptions o = options.Value;
         string? apiKey = o.Auth.ApiKey;
@@ -116,14 +117,14 @@ public static partial class MediaRelayHost
         {
             return Results.BadRequest(new { error = "bad-json" });
         }
-        string? name = (string?)body?["name"];
+        string? name = body is JsonObject request && request["name"] is JsonValue v && v.TryGetValue(out string? s) ? s : null;
         if (string.IsNullOrWhiteSpace(name) || name.Length > 64)
         {
             return Results.BadRequest(new { error = "bad-name" });
         }
         string token = tokens.Issue(roomId, name, o.Auth.TokenLifetime);
         string url = $"{http.Request.Scheme}://{http.Request.Host}/room/{roomId}?name={Uri.EscapeDataString(name)}&token={Uri.EscapeDataString(token)}";
-        return Results.Ok(new { token, url, expiresAt = DateTimeOffset.UtcNow.Add(o.Auth.TokenLifetime) });
+        return Results.Ok(new { token, url, expiresAt = time.GetUtcNow().Add(o.Auth.TokenLifetime) });
     }
 
     private static async Task HandleWebSocket(HttpContext http, JoinTokenService tokens, RoomRegistry rooms,

@@ -21,6 +21,8 @@ public sealed class Consumer
     private uint _timestampOffset;
     private ushort _lastSequence;
     private uint _lastTimestamp;
+    private SequenceUnwrapper _inputSequence;
+    private long _syncInputSequence = long.MinValue;
     private long _packetsSent;
     private long _bytesSent;
     private long _packetsDropped;
@@ -75,6 +77,7 @@ public sealed class Consumer
     /// <summary>Rewrites and sends one packet. Media loop only; allocation-free; the packet is borrowed.</summary>
     internal void Forward(RtpPacket packet)
     {
+        long inputSequence = _inputSequence.Unwrap(packet.SequenceNumber); // tracked even while paused
         if (Paused || IsClosed)
         {
             return;
@@ -85,8 +88,17 @@ public sealed class Consumer
             return; // padding-only probes are the publisher's business, not the subscriber's
         }
 
-        if (_syncRequired && !Resync(packet, payload))
+        if (_syncRequired)
         {
+            if (!Resync(packet, payload))
+            {
+                return;
+            }
+            _syncInputSequence = inputSequence;
+        }
+        else if (inputSequence < _syncInputSequence)
+        {
+            _packetsDropped++; // from before the sync point: its output number may have been used already
             return;
         }
 

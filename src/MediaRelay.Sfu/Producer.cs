@@ -96,7 +96,8 @@ public sealed class Producer
     /// <summary>Sends a pending keyframe request now if the throttle allows (media loop only).</summary>
     public void FlushKeyFrameRequest(long timestamp)
     {
-        if (timestamp - _lastKeyFrameRequest < KeyFrameThrottleTicks || Ssrc == 0)
+        if (Volatile.Read(ref _keyFrameWanted) == 0 || timestamp - _lastKeyFrameRequest < KeyFrameThrottleTicks
+            || Ssrc == 0)
         {
             return;
         }

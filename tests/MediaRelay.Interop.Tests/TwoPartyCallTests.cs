@@ -50,4 +50,32 @@ public sealed class TwoPartyCallTests(ChromiumFixture chromium, ITestOutputHelpe
         Assert.True(await WebRtcStats.WaitForAsync(
             () => Task.FromResult(call.Server.Media.PeerCount == 1), MediaTimeout), "the server kept the leaver's peer");
     }
+
+    [Fact]
+    public async Task PeerWhoseConsentLapses_IsDroppedAndLeavesTheRoom()
+    {
+        // RFC 7675: consent expires when no authenticated check arrives for the timeout (30 s in production; 4 s
+        // here so the test is quick). The relay makes page B go silent without closing anything.
+        await using var call = await TwoPartyCall.StartAsync(chromium, output, "ward-9",
+            "--MediaRelay:Media:ConsentTimeout=00:00:04", "--Logging:LogLevel:Default=Information");
+        await WebRtcStats.WaitForAsync(call.PageA, s => s.VideoFramesDecoded > 0, MediaTimeout);
+        await WebRtcStats.WaitForAsync(call.PageB, s => s.VideoFramesDecoded > 0, MediaTimeout);
+        // Page B's local UDP ports, from its own ICE candidates; every relay leg from those ports goes silent.
+        int[] portsB = await call.PageB.EvaluateAsync<int[]>(
+            "async () => { const ports = []; for (const pc of window.__peerConnections) { (await pc.getStats())" +
+            ".forEach(r => { if (r.type === 'local-candidate') ports.push(r.port); }); } return ports; }");
+        List<UdpRelay.Leg> legsB = call.Relay.Legs.Where(l => portsB.Contains(l.Client.Port)).ToList();
+        output.WriteLine($"B ports [{string.Join(',', portsB)}], legs [{string.Join(',', call.Relay.Legs.Select(l => l.Client.Port))}]");
+        Assert.NotEmpty(legsB);
+        Assert.True(legsB.Count < call.Relay.Legs.Count);
+        var started = System.Diagnostics.Stopwatch.StartNew();
+
+        legsB.ForEach(l => l.Blackholed = true);
+
+        await call.PageA.Locator(".tile:not([data-participant=local])").WaitForAsync(
+            new LocatorWaitForOptions { State = WaitForSelectorState.Detached, Timeout = 15_000 });
+        output.WriteLine($"silent peer dropped after {started.Elapsed.TotalSeconds:F1} s");
+        Assert.True(started.Elapsed >= TimeSpan.FromSeconds(3), "dropped before the consent timeout");
+        Assert.Equal(1, call.Server.Media.PeerCount);
+    }
 }

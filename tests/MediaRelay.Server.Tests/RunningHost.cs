@@ -15,7 +15,7 @@ namespace MediaRelay.Server.Tests;
 /// </summary>
 internal sealed class RunningHost : IAsyncDisposable
 {
-    private readonly TempDirectory _data = new();
+    private readonly TempDirectory _data;
 
     private RunningHost(WebApplication app, TempDirectory data)
     {

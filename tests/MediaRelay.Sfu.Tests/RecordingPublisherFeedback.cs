@@ -3,7 +3,10 @@ namespace MediaRelay.Sfu.Tests;
 /// <summary>Records every picture loss indication a producer sends towards its publisher.</summary>
 internal sealed class RecordingPublisherFeedback : IPublisherFeedback
 {
-    private readonly List<uint> _pictureLossIndications = new();
+    private readonly List<uint> _pictureLossIndications;
+
+    /// <param name="capacity">Pre-sized so that recording does not allocate inside an allocation measurement.</param>
+    public RecordingPublisherFeedback(int capacity = 16) => _pictureLossIndications = new List<uint>(capacity);
 
     public IReadOnlyList<uint> PictureLossIndications => _pictureLossIndications;
 

@@ -34,6 +34,9 @@ public static class MediaMetrics
         "mediarelay_signaling_errors_total", "Refused signaling requests and joins, by reason.",
         new CounterConfiguration { LabelNames = ["reason"] });
 
+    /// <summary>Touches the type so its static instruments are created (and exported as zeros) at start-up.</summary>
+    public static void EnsureRegistered() => _ = Dropped.Length;
+
     public static void Drop(DropReason reason) => Dropped[(int)reason].Inc();
 
     public static double DroppedCount(DropReason reason) => Dropped[(int)reason].Value;

@@ -117,7 +117,7 @@ public sealed partial class MediaServer : IHostedService, IUdpPacketHandler, IDi
     /// <summary>Creates a peer with fresh ICE credentials, reachable by its local ufrag.</summary>
     public WebRtcPeer CreatePeer(string participantId)
     {
-        var peer = new WebRtcPeer(this, participantId, _loggers.CreateLogger<WebRtcPeer>());
+        var peer = new WebRtcPeer(this, participantId, _options.Media.ConsentTimeout, _loggers.CreateLogger<WebRtcPeer>());
         _peersByUfrag[peer.LocalIce.LocalUfrag] = peer;
         return peer;
     }

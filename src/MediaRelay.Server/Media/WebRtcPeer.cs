@@ -32,14 +32,14 @@ public sealed partial class WebRtcPeer : IRtpEgress, IPublisherFeedback, IDtlsPa
     private readonly object _mediaLock = new();
     private PeerMediaTable _media = PeerMediaTable.Empty;
 
-    internal WebRtcPeer(MediaServer server, string participantId, ILogger logger)
+    internal WebRtcPeer(MediaServer server, string participantId, TimeSpan consentTimeout, ILogger logger)
     {
         _server = server;
         _logger = logger;
         ParticipantId = participantId;
         LocalIce = IceCredentials.Generate();
         Certificate = server.Certificate;
-        Ice = new IceLiteAgent(LocalIce);
+        Ice = new IceLiteAgent(LocalIce, consentTimeout);
         CreatedTimestamp = Stopwatch.GetTimestamp();
     }
 

@@ -42,7 +42,7 @@ public sealed class OfferAnswerer(MediaServer media, IOptions<MediaRelayOptions>
 
         int midExtension = 0;
         var answer = new SessionDescription();
-        answer.Origin.SessionId = participant.Id.GetHashCode().ToString("x8").TrimStart('-') + "1";
+        answer.Origin.SessionId = participant.SdpSessionId;
         answer.Origin.SessionVersion = participant.AnswerVersion++;
         answer.Origin.Address = media.AnnouncedEndPoint.Address.ToString();
         answer.IceLite = true;

@@ -28,6 +28,10 @@ public sealed class Participant
 
     internal Dictionary<string, Consumer> ConsumedByMid { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>RFC 8866 §5.2: a numeric session id, stable for the participant's answers.</summary>
+    internal string SdpSessionId { get; } =
+        Random.Shared.NextInt64(1, long.MaxValue).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>The SDP session version we answer with (RFC 8866 §5.2: incremented on every change).</summary>
     internal ulong AnswerVersion { get; set; } = 1;
 

@@ -20,10 +20,11 @@ public sealed class TwoPartyCall : IAsyncDisposable
     public IPage PageA { get; private set; } = null!;
     public IPage PageB { get; private set; } = null!;
 
-    public static async Task<TwoPartyCall> StartAsync(ChromiumFixture chromium, ITestOutputHelper output, string room)
+    public static async Task<TwoPartyCall> StartAsync(ChromiumFixture chromium, ITestOutputHelper output, string room,
+        params string[] serverArgs)
     {
         var relay = new UdpRelay();
-        MediaRelayServer server = await MediaRelayServer.StartAsync(relay.Port);
+        MediaRelayServer server = await MediaRelayServer.StartAsync(relay.Port, serverArgs);
         relay.Start(((System.Net.IPEndPoint)server.Media.Socket.LocalEndPoint).Port);
         var call = new TwoPartyCall(server, relay);
         call.PageA = await call.OpenAsync(chromium, output, room, "Dr A");

@@ -52,6 +52,10 @@ public sealed class UdpRelay : IDisposable
             var client = (IPEndPoint)r.RemoteEndPoint;
             Leg leg = _legs.GetOrAdd(client, c => new Leg(this, c, _legs.Count));
             byte[] datagram = buffer.AsSpan(0, r.ReceivedBytes).ToArray();
+            if (leg.Blackholed)
+            {
+                continue;
+            }
             leg.Record(datagram);
             await leg.Upstream.SendToAsync(datagram, SocketFlags.None, _server!);
         }
@@ -89,6 +93,9 @@ public sealed class UdpRelay : IDisposable
         /// <summary>The most recent datagrams the client sent whose first byte says RTP/RTCP (RFC 7983).</summary>
         public IReadOnlyList<byte[]> RecentSrtp => _recent.ToArray();
 
+        /// <summary>When set, the relay drops everything in both directions: the client goes silent for the server.</summary>
+        public bool Blackholed { get; set; }
+
         /// <summary>Sends a datagram to the server from this client's upstream address.</summary>
         public void InjectToServer(ReadOnlySpan<byte> datagram) => Upstream.SendTo(datagram, SocketFlags.None, _relay._server!);
 
@@ -111,6 +118,10 @@ public sealed class UdpRelay : IDisposable
                 try
                 {
                     int n = await Upstream.ReceiveAsync(buffer, SocketFlags.None, _relay._stop.Token);
+                    if (Blackholed)
+                    {
+                        continue;
+                    }
                     await _relay._front.SendToAsync(buffer.AsMemory(0, n), SocketFlags.None, Client);
                 }
                 catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)

@@ -1,0 +1,60 @@
+using MediaRelay.Sdp;
+using MediaRelay.Server.Rooms;
+
+namespace MediaRelay.Server.Tests;
+
+/// <summary>Checks on one m-section of an answer produced by the OfferAnswerer.</summary>
+internal static class AnswerAssert
+{
+    /// <summary>Parses an answer exactly as written (it must be valid SDP for our own parser too).</summary>
+    public static SessionDescription Parse(string? sdp)
+    {
+        Assert.NotNull(sdp);
+        return SessionDescription.Parse(sdp);
+    }
+
+    /// <summary>ICE-lite credentials, our certificate, passive DTLS, rtcp-mux and exactly our one host candidate.</summary>
+    public static void AcceptedTransport(RunningHost host, Participant participant, MediaDescription m)
+    {
+        var announced = host.Media.AnnouncedEndPoint;
+        Assert.NotEqual(0, announced.Port);
+        Assert.Equal(announced.Port, m.Port);
+        Assert.Equal(announced.Address.ToString(), m.Connection?.Address);
+        Assert.Equal(participant.Peer.LocalIce.LocalUfrag, m.IceUfrag);
+        Assert.Equal(participant.Peer.LocalIce.LocalPassword, m.IcePwd);
+        Assert.Equal(new SdpFingerprint(participant.Peer.Certificate.FingerprintAlgorithm, participant.Peer.Certificate.Fingerprint), m.Fingerprint);
+        Assert.Equal("sha-256", m.Fingerprint!.Algorithm);
+        Assert.Equal(SdpSetup.Passive, m.Setup);
+        Assert.True(m.RtcpMux);
+        SdpCandidate candidate = Assert.Single(m.GetCandidates());
+        Assert.Equal(("host", "udp", 1, "127.0.0.1", announced.Port),
+            (candidate.Type, candidate.Transport.ToLowerInvariant(), candidate.Component, candidate.Address, candidate.Port));
+        Assert.True(m.EndOfCandidates);
+    }
+
+    /// <summary>JSEP §5.3.1 rejection: port 0, no transport, not in BUNDLE.</summary>
+    public static void Rejected(MediaDescription m)
+    {
+        Assert.Equal(0, m.Port);
+        Assert.NotEmpty(m.Formats);
+        Assert.Empty(m.GetCandidates());
+        Assert.Null(m.IceUfrag);
+    }
+
+    /// <summary>A sendonly subscription section; returns the SSRC the consumer will send with.</summary>
+    public static uint Subscribed(RunningHost host, Participant subscriber, MediaDescription m, string publisherId,
+        string producerId, int payloadType)
+    {
+        AcceptedTransport(host, subscriber, m);
+        Assert.Equal(SdpDirection.SendOnly, m.Direction);
+        Assert.Equal(payloadType, Assert.Single(m.GetRtpMaps()).PayloadType);
+        Assert.Equal(new SdpMsid(publisherId, producerId), m.Msid);
+        IReadOnlyList<SdpSsrc> ssrcs = m.GetSsrcs();
+        Assert.Equal(2, ssrcs.Count);
+        uint ssrc = ssrcs[0].Ssrc;
+        Assert.NotEqual(0u, ssrc);
+        Assert.Contains(new SdpSsrc(ssrc, "cname", publisherId), ssrcs);
+        Assert.Contains(new SdpSsrc(ssrc, "msid", publisherId + " " + producerId), ssrcs);
+        return ssrc;
+    }
+}
