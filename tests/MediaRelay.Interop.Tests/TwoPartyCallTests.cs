@@ -57,20 +57,20 @@ public sealed class TwoPartyCallTests(ChromiumFixture chromium, ITestOutputHelpe
         // RFC 7675: consent expires when no authenticated check arrives for the timeout (30 s in production; 4 s
         // here so the test is quick). The relay makes page B go silent without closing anything.
         await using var call = await TwoPartyCall.StartAsync(chromium, output, "ward-9",
-            "--MediaRelay:Media:ConsentTimeout=00:00:04", "--Logging:LogLevel:Default=Information");
+            "--MediaRelay:Media:ConsentTimeout=00:00:04");
         await WebRtcStats.WaitForAsync(call.PageA, s => s.VideoFramesDecoded > 0, MediaTimeout);
         await WebRtcStats.WaitForAsync(call.PageB, s => s.VideoFramesDecoded > 0, MediaTimeout);
-        // Page B's local UDP ports, from its own ICE candidates; every relay leg from those ports goes silent.
+        // Page B's local UDP ports, from its own ICE candidates; the relay silences all of them, so B cannot
+        // recover over another candidate pair either.
         int[] portsB = await call.PageB.EvaluateAsync<int[]>(
             "async () => { const ports = []; for (const pc of window.__peerConnections) { (await pc.getStats())" +
             ".forEach(r => { if (r.type === 'local-candidate') ports.push(r.port); }); } return ports; }");
         List<UdpRelay.Leg> legsB = call.Relay.Legs.Where(l => portsB.Contains(l.Client.Port)).ToList();
-        output.WriteLine($"B ports [{string.Join(',', portsB)}], legs [{string.Join(',', call.Relay.Legs.Select(l => l.Client.Port))}]");
         Assert.NotEmpty(legsB);
         Assert.True(legsB.Count < call.Relay.Legs.Count);
         var started = System.Diagnostics.Stopwatch.StartNew();
 
-        legsB.ForEach(l => l.Blackholed = true);
+        call.Relay.Silence(portsB);
 
         await call.PageA.Locator(".tile:not([data-participant=local])").WaitForAsync(
             new LocatorWaitForOptions { State = WaitForSelectorState.Detached, Timeout = 15_000 });

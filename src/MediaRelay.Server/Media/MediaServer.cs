@@ -80,6 +80,9 @@ public sealed partial class MediaServer : IHostedService, IUdpPacketHandler, IDi
 
     public int PeerCount => _peersByUfrag.Count;
 
+    /// <summary>The live peers (a snapshot, for diagnostics and tests).</summary>
+    public IReadOnlyCollection<WebRtcPeer> Peers => [.. _peersByUfrag.Values];
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         MediaOptions media = _options.Media;

@@ -25,6 +25,22 @@ public sealed class UdpRelay : IDisposable
 
     public int Port { get; }
 
+    private readonly ConcurrentDictionary<int, bool> _silencedPorts = new();
+
+    /// <summary>
+    /// Drops everything to and from these client ports, on legs that exist and on legs a client opens later (ICE
+    /// would otherwise recover over another local candidate, which is what it is for).
+    /// </summary>
+    public void Silence(IEnumerable<int> clientPorts)
+    {
+        foreach (int port in clientPorts)
+        {
+            _silencedPorts[port] = true;
+        }
+    }
+
+    private bool IsSilenced(IPEndPoint client) => _silencedPorts.ContainsKey(client.Port);
+
     /// <summary>Client legs in the order clients first sent through the relay.</summary>
     public IReadOnlyList<Leg> Legs => _legs.Values.OrderBy(l => l.Order).ToList();
 
@@ -52,7 +68,7 @@ public sealed class UdpRelay : IDisposable
             var client = (IPEndPoint)r.RemoteEndPoint;
             Leg leg = _legs.GetOrAdd(client, c => new Leg(this, c, _legs.Count));
             byte[] datagram = buffer.AsSpan(0, r.ReceivedBytes).ToArray();
-            if (leg.Blackholed)
+            if (IsSilenced(client))
             {
                 continue;
             }
@@ -93,8 +109,6 @@ public sealed class UdpRelay : IDisposable
         /// <summary>The most recent datagrams the client sent whose first byte says RTP/RTCP (RFC 7983).</summary>
         public IReadOnlyList<byte[]> RecentSrtp => _recent.ToArray();
 
-        /// <summary>When set, the relay drops everything in both directions: the client goes silent for the server.</summary>
-        public bool Blackholed { get; set; }
 
         /// <summary>Sends a datagram to the server from this client's upstream address.</summary>
         public void InjectToServer(ReadOnlySpan<byte> datagram) => Upstream.SendTo(datagram, SocketFlags.None, _relay._server!);
@@ -118,7 +132,7 @@ public sealed class UdpRelay : IDisposable
                 try
                 {
                     int n = await Upstream.ReceiveAsync(buffer, SocketFlags.None, _relay._stop.Token);
-                    if (Blackholed)
+                    if (_relay.IsSilenced(Client))
                     {
                         continue;
                     }
