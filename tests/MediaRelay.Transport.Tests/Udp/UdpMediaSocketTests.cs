@@ -283,7 +283,11 @@ public class UdpMediaSocketTests
         Assert.Equal(0, sendAllocated);
         Assert.True(counter.Count > WarmUp + (Burst / 2), $"only {counter.Count} of {sent} received");
         Assert.True(counter.MeasuredIntervals > Burst / 2, $"only {counter.MeasuredIntervals} intervals measured");
-        Assert.Equal(0, counter.Allocated);
+        // Zero bytes per received packet. The receive thread blocks in the kernel between packets, and under a
+        // loaded CI machine the runtime occasionally books a one-off small object to it (seen: 24 B once in
+        // 10,000 intervals); any allocation on the per-packet path would cost at least 24 B in every interval.
+        Assert.True(counter.Allocated < counter.MeasuredIntervals,
+            $"{counter.Allocated} B allocated over {counter.MeasuredIntervals} received packets");
         Assert.Equal(0, client.SendErrors);
     }
 
