@@ -9,5 +9,8 @@ cd "$MEDIARELAY_ROOT"
 
 # Development by default: a loopback visitor of /room/{id}?name=N is given a join token (see README).
 export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
+# Embedded state (signing key, later the SQLite catalog) under ./data of the checkout, whatever dotnet run's
+# working directory is.
+export MediaRelay__DataDirectory="${MediaRelay__DataDirectory:-$MEDIARELAY_ROOT/data}"
 # --no-launch-profile: Properties/launchSettings.json is for IDEs; the server's own defaults apply here.
 exec dotnet run -c Release --no-launch-profile --project src/MediaRelay.Server -- "$@"
