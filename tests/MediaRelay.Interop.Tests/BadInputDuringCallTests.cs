@@ -55,10 +55,17 @@ public sealed class BadInputDuringCallTests(ChromiumFixture chromium, ITestOutpu
         foreach (byte[] original in recent.Take(20))
         {
             legA.InjectToServer(original); // already accepted once: a replay
-            byte[] tampered = (byte[])original.Clone();
-            tampered[^12] ^= 0x5A; // inside the payload or tag
-            tampered[2] ^= 0x40;   // and a different sequence number, so it is not a mere replay
-            legA.InjectToServer(tampered);
+        }
+        foreach (byte[] original in recent.Where(p => p[1] is < 192 or > 223).TakeLast(5))
+        {
+            // An RTP packet moved 200 sequence numbers ahead (so the replay window lets it through to
+            // authentication) with a flipped payload byte: the tag no longer matches.
+            byte[] forged = (byte[])original.Clone();
+            ushort sequence = (ushort)((forged[2] << 8 | forged[3]) + 200);
+            forged[2] = (byte)(sequence >> 8);
+            forged[3] = (byte)sequence;
+            forged[^12] ^= 0x5A;
+            legA.InjectToServer(forged);
         }
 
         // 6. Malformed signaling JSON and 7. joins with a wrong-room and an expired token, on other connections.
