@@ -10,6 +10,7 @@ APT_PACKAGES=(
   chromium          # the real WebRTC peer (libwebrtc) that tests/MediaRelay.Interop.Tests drive with Playwright
   fonts-liberation  # fonts so headless Chromium renders pages and screenshots with real glyphs
   openssl           # libcrypto.so.3 for the native SRTP backend (P/Invoke) and the CLI the DTLS interop tests run
+  ffmpeg            # encodes the VP8/Opus RTP the werift interop client (tests/.../Werift) publishes into a room
 )
 
 # Only when native/build.sh exists: a C toolchain and the FFmpeg headers it compiles the shim against.
@@ -53,6 +54,9 @@ fi
 
 log "dotnet restore $(basename "$MEDIARELAY_SOLUTION")"
 dotnet restore "$MEDIARELAY_SOLUTION" --verbosity quiet
+
+# The werift (npm) interop client; npm ci runs again only when package-lock.json is newer than the installed tree.
+[[ tests/MediaRelay.Interop.Tests/Werift/node_modules/.package-lock.json -nt tests/MediaRelay.Interop.Tests/Werift/package-lock.json ]] || npm ci --prefix tests/MediaRelay.Interop.Tests/Werift --no-audit --no-fund
 
 if [[ -f native/build.sh ]]; then
   log "building the native shim (native/build.sh)"

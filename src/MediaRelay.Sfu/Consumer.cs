@@ -1,11 +1,13 @@
+using System.Diagnostics;
 using MediaRelay.Core;
 using MediaRelay.Rtp;
 
 namespace MediaRelay.Sfu;
 
 /// <summary>
-/// One subscriber's copy of a producer. Rewrites SSRC, payload type, sequence number and timestamp into its own
-/// send buffer (never into the shared plaintext) and hands that buffer to the subscriber's transport
+/// One subscriber's copy of a producer. Picks the layer that fits the subscriber (simulcast), switches only on a
+/// keyframe of the new layer, and rewrites SSRC, payload type, sequence number and timestamp into its own send
+/// buffer — never into the shared plaintext — so the subscriber sees one continuous stream
 /// (ARCHITECTURE habit 4; RFC 3550 §7.2 translator rules: a fresh SSRC and a continuous sequence space).
 /// </summary>
 public sealed class Consumer
@@ -13,19 +15,29 @@ public sealed class Consumer
     /// <summary>Room left in the send buffer for the SRTP/SRTCP trailer (tag + index).</summary>
     public const int ProtectionHeadroom = 32;
 
+    private static readonly long KeyFrameRetryTicks = Stopwatch.Frequency;
+
     private readonly IRtpEgress _egress;
     private readonly byte[] _sendBuffer = GC.AllocateUninitializedArray<byte>(PacketPool.DefaultBufferSize, pinned: true);
+    private readonly SequenceUnwrapper[] _inputSequences;
+    private readonly IReadOnlyList<ProducerLayer> _layers;
+    private readonly int _clockRate;
+    private int _currentLayer = -1;
+    private int _requestedLayer = -1;
+    private long _requestedAt;
+    private int _preferredWidth;
     private bool _syncRequired = true;
     private bool _started;
     private ushort _seqOffset;
     private uint _timestampOffset;
     private ushort _lastSequence;
     private uint _lastTimestamp;
-    private SequenceUnwrapper _inputSequence;
+    private long _lastSentArrival;
     private long _syncInputSequence = long.MinValue;
     private long _packetsSent;
     private long _bytesSent;
     private long _packetsDropped;
+    private long _layerSwitches;
 
     public Consumer(string id, Producer producer, string subscriberId, IRtpEgress egress, uint ssrc, byte payloadType,
         ushort initialSequence, uint initialTimestamp)
@@ -36,6 +48,9 @@ public sealed class Consumer
         Ssrc = ssrc;
         PayloadType = payloadType;
         _egress = egress;
+        _layers = producer.Layers;
+        _inputSequences = new SequenceUnwrapper[_layers.Count];
+        _clockRate = Math.Max(1, producer.Codec.ClockRate);
         _lastSequence = (ushort)(initialSequence - 1);
         _lastTimestamp = initialTimestamp;
     }
@@ -50,6 +65,9 @@ public sealed class Consumer
     /// <summary>The payload type the subscriber negotiated for the producer's codec.</summary>
     public byte PayloadType { get; }
 
+    /// <summary>The layer being forwarded, -1 before the first sync point.</summary>
+    public int CurrentLayer => Volatile.Read(ref _currentLayer);
+
     /// <summary>A paused consumer drops media and asks for a keyframe when resumed.</summary>
     public bool Paused { get; private set; }
 
@@ -57,6 +75,13 @@ public sealed class Consumer
     public long PacketsSent => Interlocked.Read(ref _packetsSent);
     public long BytesSent => Interlocked.Read(ref _bytesSent);
     public long PacketsDropped => Interlocked.Read(ref _packetsDropped);
+    public long LayerSwitches => Interlocked.Read(ref _layerSwitches);
+
+    /// <summary>
+    /// The width (device pixels) the subscriber shows this video at; the consumer picks the smallest active layer at
+    /// least this wide, or the largest there is. 0 means "as large as available". Any thread.
+    /// </summary>
+    public void SetPreferredWidth(int width) => Volatile.Write(ref _preferredWidth, Math.Max(0, width));
 
     public void Pause() => Paused = true;
 
@@ -68,16 +93,16 @@ public sealed class Consumer
         }
         _syncRequired = true;
         Paused = false;
-        Producer.RequestKeyFrame();
+        Producer.RequestKeyFrame(Math.Max(0, _currentLayer));
     }
 
-    /// <summary>The subscriber lost a picture: relay the request to the publisher (RFC 4585 §6.3.1).</summary>
-    public void OnPictureLoss() => Producer.RequestKeyFrame();
+    /// <summary>The subscriber lost a picture: ask the publisher for a keyframe of the layer it receives.</summary>
+    public void OnPictureLoss() => Producer.RequestKeyFrame(Math.Max(0, Volatile.Read(ref _currentLayer)));
 
     /// <summary>Rewrites and sends one packet. Media loop only; allocation-free; the packet is borrowed.</summary>
-    internal void Forward(RtpPacket packet)
+    internal void Forward(RtpPacket packet, int layer, long timestamp)
     {
-        long inputSequence = _inputSequence.Unwrap(packet.SequenceNumber); // tracked even while paused
+        long inputSequence = _inputSequences[layer].Unwrap(packet.SequenceNumber); // tracked even while paused
         if (Paused || IsClosed)
         {
             return;
@@ -88,23 +113,47 @@ public sealed class Consumer
             return; // padding-only probes are the publisher's business, not the subscriber's
         }
 
-        if (_syncRequired)
+        int target = _layers.Count == 1 ? 0 : ChooseLayer(timestamp);
+        if (_syncRequired || layer != _currentLayer)
         {
-            if (!Resync(packet, payload))
+            if (layer != target)
             {
+                AskForKeyFrame(target, timestamp);
+                return; // another layer, or the old one while we switch (it keeps flowing until then)
+            }
+            if (!KeyFrameDetector.IsKeyFrame(Producer.KeyFrameFormat, payload))
+            {
+                _packetsDropped++;
+                AskForKeyFrame(target, timestamp);
                 return;
             }
+            Rebase(packet, timestamp);
+            if (_currentLayer >= 0 && _currentLayer != layer)
+            {
+                _layerSwitches++;
+            }
+            Volatile.Write(ref _currentLayer, layer);
             _syncInputSequence = inputSequence;
+            _requestedLayer = -1;
         }
         else if (inputSequence < _syncInputSequence)
         {
             _packetsDropped++; // from before the sync point: its output number may have been used already
             return;
         }
+        else if (target != layer)
+        {
+            AskForKeyFrame(target, timestamp); // keep sending this layer until the target's keyframe arrives
+        }
 
+        Send(packet, payload, timestamp);
+    }
+
+    private void Send(RtpPacket packet, ReadOnlySpan<byte> payload, long timestamp)
+    {
         ushort sequence = (ushort)(packet.SequenceNumber + _seqOffset);
-        uint timestamp = packet.Timestamp + _timestampOffset;
-        int headerLength = RtpHeaderWriter.Write(_sendBuffer, packet.Marker, PayloadType, sequence, timestamp, Ssrc);
+        uint rtpTimestamp = packet.Timestamp + _timestampOffset;
+        int headerLength = RtpHeaderWriter.Write(_sendBuffer, packet.Marker, PayloadType, sequence, rtpTimestamp, Ssrc);
         int length = headerLength + payload.Length;
         if (length + ProtectionHeadroom > _sendBuffer.Length)
         {
@@ -116,7 +165,8 @@ public sealed class Consumer
         if (SequenceNumber.IsNewer(sequence, _lastSequence))
         {
             _lastSequence = sequence;
-            _lastTimestamp = timestamp;
+            _lastTimestamp = rtpTimestamp;
+            _lastSentArrival = timestamp;
         }
         if (_egress.SendRtp(_sendBuffer, length))
         {
@@ -130,24 +180,56 @@ public sealed class Consumer
     }
 
     /// <summary>
-    /// Waits for a sync point (a keyframe for video) and re-bases the output so sequence numbers continue from the
-    /// last one sent and timestamps keep moving forward.
+    /// The layer to forward: the smallest active one at least as wide as the subscriber's tile; else the largest
+    /// active one; else the highest (nothing has arrived yet).
     /// </summary>
-    private bool Resync(RtpPacket packet, ReadOnlySpan<byte> payload)
+    private int ChooseLayer(long now)
     {
-        if (!KeyFrameDetector.IsKeyFrame(Producer.KeyFrameFormat, payload))
+        int wanted = Volatile.Read(ref _preferredWidth);
+        int highestActive = -1;
+        for (int i = 0; i < _layers.Count; i++)
         {
-            _packetsDropped++;
-            Producer.RequestKeyFrame();
-            return false;
+            ProducerLayer l = _layers[i];
+            if (!l.IsActive(now))
+            {
+                continue;
+            }
+            if (wanted > 0 && l.Width >= wanted)
+            {
+                return i;
+            }
+            highestActive = i;
         }
+        return highestActive >= 0 ? highestActive : _layers.Count - 1;
+    }
+
+    private void AskForKeyFrame(int layer, long now)
+    {
+        if (_requestedLayer == layer && now - _requestedAt < KeyFrameRetryTicks)
+        {
+            return; // asked recently; the producer's throttle merges the rest
+        }
+        _requestedLayer = layer;
+        _requestedAt = now;
+        Producer.RequestKeyFrame(layer);
+    }
+
+    /// <summary>
+    /// Re-bases the output on a sync point: sequence numbers continue from the last one sent; the timestamp
+    /// advances by the wall-clock time since the last packet sent, so pacing survives a pause or a layer switch
+    /// even though every layer has its own timestamp origin.
+    /// </summary>
+    private void Rebase(RtpPacket packet, long timestamp)
+    {
         _seqOffset = (ushort)(_lastSequence + 1 - packet.SequenceNumber);
-        // Keep the timestamp strictly ahead of the last one sent; one tick is enough for the receiver's jitter
-        // estimator to see a new frame, the real gap is restored by the next frames' own deltas.
-        uint target = _started ? _lastTimestamp + 1 : _lastTimestamp;
+        uint target = _lastTimestamp;
+        if (_started)
+        {
+            long elapsed = Math.Max(0, timestamp - _lastSentArrival);
+            target += (uint)Math.Max(1, elapsed * _clockRate / Stopwatch.Frequency);
+        }
         _timestampOffset = target - packet.Timestamp;
         _started = true;
         _syncRequired = false;
-        return true;
     }
 }

@@ -1,18 +1,21 @@
 using System.Diagnostics;
 using MediaRelay.Rtp;
+using MediaRelay.Rtp.Codecs;
 
 namespace MediaRelay.Sfu;
 
 /// <summary>
-/// One published track arriving at the server: the source end of the fan-out. Runs on the media loop that owns the
-/// publisher's transport; control-plane threads only add/remove consumers (copy-on-write) and raise flags.
+/// One published track arriving at the server: the source end of the fan-out, with one or more layers (simulcast).
+/// Runs on the media loop that owns the publisher's transport; control-plane threads only add/remove consumers
+/// (copy-on-write) and raise keyframe flags.
 /// </summary>
 public sealed class Producer
 {
-    private static readonly long KeyFrameThrottleTicks = Stopwatch.Frequency / 2; // RFC 4585 §3.4 spirit: 500 ms
+    private static readonly long KeyFrameThrottleTicks = Stopwatch.Frequency / 2; // at most one request per 500 ms
 
     private readonly object _writeLock = new();
     private readonly IPublisherFeedback _feedback;
+    private readonly ProducerLayer[] _layers;
     private Consumer[] _consumers = [];
     private int _keyFrameWanted;
     private long _lastKeyFrameRequest = long.MinValue / 2;
@@ -21,19 +24,39 @@ public sealed class Producer
     private long _keyFrameRequestsSent;
     private long _keyFrameRequestsThrottled;
 
+    /// <summary>A plain (single-layer) producer.</summary>
     public Producer(string id, string participantId, MediaKind kind, TrackSource source, string mid, RtpCodec codec,
         uint ssrc, IPublisherFeedback feedback)
+        : this(id, participantId, kind, source, mid, codec, [null], feedback)
     {
+        _layers[0].Ssrc = ssrc;
+    }
+
+    /// <summary>A simulcast producer with one layer per rid, lowest resolution first.</summary>
+    public Producer(string id, string participantId, MediaKind kind, TrackSource source, string mid, RtpCodec codec,
+        IReadOnlyList<string?> rids, IPublisherFeedback feedback)
+    {
+        if (rids.Count is < 1 or > MaxLayers)
+        {
+            throw new ArgumentException($"A producer has 1 to {MaxLayers} layers.", nameof(rids));
+        }
         Id = id;
         ParticipantId = participantId;
         Kind = kind;
         Source = source;
         Mid = mid;
         Codec = codec;
-        Ssrc = ssrc;
         KeyFrameFormat = kind == MediaKind.Video ? KeyFrameDetector.FormatOf(codec) : KeyFrameFormat.None;
         _feedback = feedback;
+        _layers = new ProducerLayer[rids.Count];
+        for (int i = 0; i < rids.Count; i++)
+        {
+            _layers[i] = new ProducerLayer(i, rids[i], 0);
+        }
     }
+
+    /// <summary>Simulcast layers accepted per producer (RFC 8853 allows more; browsers send at most 3).</summary>
+    public const int MaxLayers = 3;
 
     public string Id { get; }
     public string ParticipantId { get; }
@@ -44,8 +67,11 @@ public sealed class Producer
     /// <summary>The codec with the publisher's payload type.</summary>
     public RtpCodec Codec { get; }
 
-    /// <summary>The publisher's media SSRC (0 until learned from the first packet carrying our MID).</summary>
-    public uint Ssrc { get; internal set; }
+    public IReadOnlyList<ProducerLayer> Layers => _layers;
+    public bool IsSimulcast => _layers.Length > 1;
+
+    /// <summary>The first layer's SSRC (the only one of a plain track).</summary>
+    public uint Ssrc => _layers[0].Ssrc;
 
     public KeyFrameFormat KeyFrameFormat { get; }
     public bool IsClosed { get; private set; }
@@ -55,20 +81,38 @@ public sealed class Producer
     public long KeyFrameRequestsThrottled => Interlocked.Read(ref _keyFrameRequestsThrottled);
     public IReadOnlyList<Consumer> Consumers => Volatile.Read(ref _consumers);
 
-    /// <summary>Binds the SSRC the publisher actually uses (learned from RTP with the MID extension).</summary>
-    public void BindSsrc(uint ssrc) => Ssrc = ssrc;
+    /// <summary>Binds the SSRC the publisher uses for a plain track (learned from the MID extension).</summary>
+    public void BindSsrc(uint ssrc) => _layers[0].Ssrc = ssrc;
+
+    /// <summary>Binds a layer's SSRC (learned from the RID extension).</summary>
+    public void BindSsrc(int layer, uint ssrc) => _layers[layer].Ssrc = ssrc;
+
+    /// <summary>Forwards one decrypted packet of a plain track.</summary>
+    public void OnRtp(RtpPacket packet, long timestamp) => OnRtp(packet, 0, timestamp);
 
     /// <summary>
-    /// Forwards one decrypted packet to every consumer. Synchronous, allocation-free; the packet is borrowed.
+    /// Forwards one decrypted packet of <paramref name="layer"/> to every consumer. Synchronous, allocation-free;
+    /// the packet is borrowed.
     /// </summary>
-    public void OnRtp(RtpPacket packet, long timestamp)
+    public void OnRtp(RtpPacket packet, int layer, long timestamp)
     {
+        ProducerLayer l = _layers[layer];
         _packets++;
         _bytes += packet.PayloadLength;
+        l.Packets++;
+        l.Bytes += packet.PayloadLength;
+        l.LastPacketTimestamp = timestamp;
+        if (KeyFrameFormat == KeyFrameFormat.Vp8
+            && Vp8KeyframeHeader.TryReadSize(packet.Payload, out int width, out int height))
+        {
+            l.Width = width;
+            l.Height = height;
+        }
+
         Consumer[] consumers = Volatile.Read(ref _consumers);
         for (int i = 0; i < consumers.Length; i++)
         {
-            consumers[i].Forward(packet);
+            consumers[i].Forward(packet, layer, timestamp);
         }
 
         if (Volatile.Read(ref _keyFrameWanted) != 0)
@@ -77,40 +121,78 @@ public sealed class Producer
         }
     }
 
-    /// <summary>
-    /// Asks for a keyframe from any thread. The request is sent from the media loop with the next packet, at most
-    /// once per 500 ms; requests in between are merged and counted.
-    /// </summary>
+    /// <summary>Asks for a keyframe on every layer (any thread).</summary>
     public void RequestKeyFrame()
     {
-        if (Kind != MediaKind.Video)
+        for (int i = 0; i < _layers.Length; i++)
+        {
+            RequestKeyFrame(i);
+        }
+    }
+
+    /// <summary>
+    /// Asks for a keyframe on one layer from any thread. Requests are sent from the media loop with the next packet,
+    /// at most once per 500 ms per producer; requests in between are merged and counted.
+    /// </summary>
+    public void RequestKeyFrame(int layer)
+    {
+        if (Kind != MediaKind.Video || (uint)layer >= (uint)_layers.Length)
         {
             return;
         }
+        Interlocked.Exchange(ref _layers[layer].KeyFrameWanted, 1);
         if (Interlocked.Exchange(ref _keyFrameWanted, 1) != 0)
         {
             Interlocked.Increment(ref _keyFrameRequestsThrottled);
         }
     }
 
-    /// <summary>Sends a pending keyframe request now if the throttle allows (media loop only).</summary>
+    /// <summary>Sends pending keyframe requests now if the throttle allows (media loop only).</summary>
     public void FlushKeyFrameRequest(long timestamp)
     {
-        if (Volatile.Read(ref _keyFrameWanted) == 0 || timestamp - _lastKeyFrameRequest < KeyFrameThrottleTicks
-            || Ssrc == 0)
+        if (Volatile.Read(ref _keyFrameWanted) == 0 || timestamp - _lastKeyFrameRequest < KeyFrameThrottleTicks)
         {
             return;
         }
-        _lastKeyFrameRequest = timestamp;
+        // Clear first: a request raised while we scan sets the flag again and is not lost.
         Volatile.Write(ref _keyFrameWanted, 0);
-        _keyFrameRequestsSent++;
-        _feedback.SendPictureLossIndication(Ssrc);
+        bool sent = false;
+        bool pending = false;
+        for (int i = 0; i < _layers.Length; i++)
+        {
+            ProducerLayer l = _layers[i];
+            if (Volatile.Read(ref l.KeyFrameWanted) == 0)
+            {
+                continue;
+            }
+            if (l.Ssrc == 0)
+            {
+                pending = true; // not seen yet: ask once it is
+                continue;
+            }
+            Volatile.Write(ref l.KeyFrameWanted, 0);
+            _feedback.SendPictureLossIndication(l.Ssrc);
+            sent = true;
+        }
+        if (sent)
+        {
+            _lastKeyFrameRequest = timestamp;
+            _keyFrameRequestsSent++;
+        }
+        if (pending)
+        {
+            Volatile.Write(ref _keyFrameWanted, 1);
+        }
     }
 
     internal void AddConsumer(Consumer consumer)
     {
         lock (_writeLock)
         {
+            if (IsClosed)
+            {
+                throw new InvalidOperationException($"Producer {Id} is closed.");
+            }
             var next = new Consumer[_consumers.Length + 1];
             Array.Copy(_consumers, next, _consumers.Length);
             next[^1] = consumer;

@@ -9,13 +9,14 @@ namespace MediaRelay.Server.Media;
 /// </summary>
 internal sealed class PeerMediaTable
 {
-    public static readonly PeerMediaTable Empty = new([], [], 0);
+    public static readonly PeerMediaTable Empty = new([], [], 0, 0);
 
-    public PeerMediaTable(Producer[] producers, Consumer[] consumers, int midExtensionId)
+    public PeerMediaTable(Producer[] producers, Consumer[] consumers, int midExtensionId, int ridExtensionId)
     {
         Producers = producers;
         Consumers = consumers;
         MidExtensionId = midExtensionId;
+        RidExtensionId = ridExtensionId;
     }
 
     public Producer[] Producers { get; }
@@ -24,30 +25,56 @@ internal sealed class PeerMediaTable
     /// <summary>The id this peer negotiated for urn:ietf:params:rtp-hdrext:sdes:mid (RFC 8843 §15), 0 if none.</summary>
     public int MidExtensionId { get; }
 
-    /// <summary>The producer an inbound packet belongs to: by SSRC, else by the MID header extension (binding the SSRC).</summary>
-    public Producer? FindProducer(RtpPacket rtp)
+    /// <summary>The id negotiated for urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id (RFC 8852 §3.3), 0 if none.</summary>
+    public int RidExtensionId { get; }
+
+    /// <summary>
+    /// The producer and layer an inbound packet belongs to: by SSRC; else by the MID header extension (and, for
+    /// simulcast, the RID extension), binding the SSRC for the packets that follow without extensions.
+    /// </summary>
+    public Producer? FindProducer(RtpPacket rtp, out int layer)
     {
         uint ssrc = rtp.Ssrc;
         Producer[] producers = Producers;
         for (int i = 0; i < producers.Length; i++)
         {
-            if (producers[i].Ssrc == ssrc)
+            IReadOnlyList<ProducerLayer> layers = producers[i].Layers;
+            for (int l = 0; l < layers.Count; l++)
             {
-                return producers[i];
+                if (layers[l].Ssrc == ssrc)
+                {
+                    layer = l;
+                    return producers[i];
+                }
             }
         }
+        layer = 0;
         if (MidExtensionId == 0 || !rtp.TryGetExtension(MidExtensionId, out ReadOnlySpan<byte> mid))
         {
             return null;
         }
+        ReadOnlySpan<byte> rid = default;
+        bool hasRid = RidExtensionId != 0 && rtp.TryGetExtension(RidExtensionId, out rid);
         for (int i = 0; i < producers.Length; i++)
         {
             Producer p = producers[i];
-            if (p.Ssrc == 0 && AsciiEquals(mid, p.Mid))
+            if (!AsciiEquals(mid, p.Mid))
             {
-                p.BindSsrc(ssrc);
-                return p;
+                continue;
             }
+            IReadOnlyList<ProducerLayer> layers = p.Layers;
+            for (int l = 0; l < layers.Count; l++)
+            {
+                ProducerLayer candidate = layers[l];
+                bool matches = candidate.Rid is null ? !p.IsSimulcast : hasRid && AsciiEquals(rid, candidate.Rid);
+                if (matches && candidate.Ssrc == 0)
+                {
+                    p.BindSsrc(l, ssrc);
+                    layer = l;
+                    return p;
+                }
+            }
+            return null; // our MID, but an unknown or repeated RID: refuse rather than guess
         }
         return null;
     }
@@ -69,15 +96,15 @@ internal sealed class PeerMediaTable
 
     public Consumer? FindConsumerByProducer(string producerId) => Array.Find(Consumers, c => c.Producer.Id == producerId);
 
-    public PeerMediaTable WithProducer(Producer p) => new([.. Producers, p], Consumers, MidExtensionId);
+    public PeerMediaTable WithProducer(Producer p) => new([.. Producers, p], Consumers, MidExtensionId, RidExtensionId);
 
-    public PeerMediaTable WithoutProducer(Producer p) => new(Array.FindAll(Producers, x => x != p), Consumers, MidExtensionId);
+    public PeerMediaTable WithoutProducer(Producer p) => new(Array.FindAll(Producers, x => x != p), Consumers, MidExtensionId, RidExtensionId);
 
-    public PeerMediaTable WithConsumer(Consumer c) => new(Producers, [.. Consumers, c], MidExtensionId);
+    public PeerMediaTable WithConsumer(Consumer c) => new(Producers, [.. Consumers, c], MidExtensionId, RidExtensionId);
 
-    public PeerMediaTable WithoutConsumer(Consumer c) => new(Producers, Array.FindAll(Consumers, x => x != c), MidExtensionId);
+    public PeerMediaTable WithoutConsumer(Consumer c) => new(Producers, Array.FindAll(Consumers, x => x != c), MidExtensionId, RidExtensionId);
 
-    public PeerMediaTable WithMidExtension(int id) => new(Producers, Consumers, id);
+    public PeerMediaTable WithExtensions(int midId, int ridId) => new(Producers, Consumers, midId, ridId);
 
     private static bool AsciiEquals(ReadOnlySpan<byte> bytes, string text)
     {

@@ -170,13 +170,13 @@ public sealed partial class WebRtcPeer : IRtpEgress, IPublisherFeedback, IDtlsPa
             _server.BadInput.Drop(DropReason.RtpMalformed);
             return;
         }
-        Producer? producer = Media.FindProducer(rtp);
+        Producer? producer = Media.FindProducer(rtp, out int layer);
         if (producer is null)
         {
             _server.BadInput.Drop(DropReason.RtpUnknownSsrc);
             return;
         }
-        producer.OnRtp(rtp, packet.ReceivedTimestamp);
+        producer.OnRtp(rtp, layer, packet.ReceivedTimestamp);
     }
 
     private static DropReason DropFor(SrtpStatus status) => status switch

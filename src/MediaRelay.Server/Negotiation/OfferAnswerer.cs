@@ -40,7 +40,6 @@ public sealed class OfferAnswerer(MediaServer media, IOptions<MediaRelayOptions>
         string setup = participant.Peer.ConfigureRemote(ufrag, pwd, fingerprint.Algorithm, fingerprint.Value,
             remoteSetup == SdpSetup.Passive ? "passive" : "active");
 
-        int midExtension = 0;
         var answer = new SessionDescription();
         answer.Origin.SessionId = participant.SdpSessionId;
         answer.Origin.SessionVersion = participant.AnswerVersion++;
@@ -52,7 +51,7 @@ public sealed class OfferAnswerer(MediaServer media, IOptions<MediaRelayOptions>
 
         foreach (MediaDescription m in offer.Media)
         {
-            MediaDescription a = AnswerSection(participant, offer, m, setup, subscriptions, sources, result, ref midExtension);
+            MediaDescription a = AnswerSection(participant, offer, m, setup, subscriptions, sources, result);
             answer.Media.Add(a);
             if (a.Port != 0 && a.Mid is not null)
             {
@@ -64,7 +63,6 @@ public sealed class OfferAnswerer(MediaServer media, IOptions<MediaRelayOptions>
             answer.AddGroup(new SdpGroup(SdpGroup.Bundle, bundle));
         }
         result.AnswerSdp = answer.ToString();
-        result.MidExtensionId = midExtension;
         return result;
     }
 
@@ -75,7 +73,7 @@ public sealed class OfferAnswerer(MediaServer media, IOptions<MediaRelayOptions>
         WebRtcPeer peer = participant.Peer;
         if (result.MidExtensionId != 0)
         {
-            peer.UpdateMedia(t => t.WithMidExtension(result.MidExtensionId));
+            peer.UpdateMedia(t => t.WithExtensions(result.MidExtensionId, result.RidExtensionId));
         }
         foreach (Consumer consumer in result.ClosedConsumers)
         {
@@ -110,7 +108,7 @@ public sealed class OfferAnswerer(MediaServer media, IOptions<MediaRelayOptions>
 
     private MediaDescription AnswerSection(Participant participant, SessionDescription offer, MediaDescription m,
         string setup, IReadOnlyDictionary<string, string> subscriptions, IReadOnlyDictionary<string, string> sources,
-        OfferResult plan, ref int midExtension)
+        OfferResult plan)
     {
         var a = new MediaDescription(m.Kind, media.AnnouncedEndPoint.Port, m.Protocol) { Mid = m.Mid };
         string? mid = m.Mid;
@@ -127,7 +125,7 @@ public sealed class OfferAnswerer(MediaServer media, IOptions<MediaRelayOptions>
             {
                 plan.ClosedConsumers.Add(consumed);
             }
-            if (AnswerPublish(participant, m, a, published, sources, plan, ref midExtension))
+            if (AnswerPublish(participant, m, a, published, sources, plan))
             {
                 return AddTransport(a, participant.Peer, setup);
             }
@@ -158,7 +156,7 @@ public sealed class OfferAnswerer(MediaServer media, IOptions<MediaRelayOptions>
     }
 
     private bool AnswerPublish(Participant participant, MediaDescription m, MediaDescription a, Producer? existing,
-        IReadOnlyDictionary<string, string> sources, OfferResult plan, ref int midExtension)
+        IReadOnlyDictionary<string, string> sources, OfferResult plan)
     {
         SdpRtpMap? codec = m.Kind == "audio"
             ? CodecSelector.SelectAudio(m)
@@ -171,15 +169,24 @@ public sealed class OfferAnswerer(MediaServer media, IOptions<MediaRelayOptions>
             }
             return false;
         }
+        IReadOnlyList<string> rids = m.Kind == "video" ? SimulcastLayers(m) : [];
         foreach (SdpExtMap ext in m.GetExtMaps())
         {
-            if (ext.Uri == SdpExtMap.MidUri || (m.Kind == "audio" && ext.Uri == SdpExtMap.AudioLevelUri))
+            bool wanted = ext.Uri == SdpExtMap.MidUri
+                || (m.Kind == "audio" && ext.Uri == SdpExtMap.AudioLevelUri)
+                || (rids.Count > 0 && ext.Uri == SdpExtMap.RtpStreamIdUri);
+            if (!wanted)
             {
-                a.AddExtMap(new SdpExtMap(ext.Id, ext.Uri));
-                if (ext.Uri == SdpExtMap.MidUri)
-                {
-                    midExtension = ext.Id;
-                }
+                continue;
+            }
+            a.AddExtMap(new SdpExtMap(ext.Id, ext.Uri));
+            if (ext.Uri == SdpExtMap.MidUri)
+            {
+                plan.MidExtensionId = ext.Id;
+            }
+            else if (ext.Uri == SdpExtMap.RtpStreamIdUri)
+            {
+                plan.RidExtensionId = ext.Id;
             }
         }
         a.Direction = SdpDirection.RecvOnly;
@@ -189,9 +196,20 @@ public sealed class OfferAnswerer(MediaServer media, IOptions<MediaRelayOptions>
             answered.RtcpFeedback.AddRange(PublisherFeedback.Where(f => codec.RtcpFeedback.Contains(f)));
         }
         a.AddRtpMap(answered);
+        if (rids.Count > 0)
+        {
+            // RFC 8853 §5.3: the answerer receives the streams it keeps, in the offerer's order.
+            foreach (string rid in rids)
+            {
+                a.AddRid(new SdpRid(rid, SdpRidDirection.Recv));
+            }
+            a.Simulcast = new SdpSimulcast([], [.. rids.Select(r => (IReadOnlyList<SdpSimulcastStream>)[new SdpSimulcastStream(r)])]);
+        }
 
         RtpCodec rtpCodec = CodecSelector.ToCodec(codec);
-        if (existing is not null && existing.Codec.IsSameFormat(rtpCodec) && existing.Codec.PayloadType == rtpCodec.PayloadType)
+        string?[] layers = rids.Count > 0 ? [.. rids] : [null];
+        if (existing is not null && existing.Codec.IsSameFormat(rtpCodec) && existing.Codec.PayloadType == rtpCodec.PayloadType
+            && existing.Layers.Select(l => l.Rid).SequenceEqual(layers))
         {
             return true; // unchanged publication
         }
@@ -199,12 +217,39 @@ public sealed class OfferAnswerer(MediaServer media, IOptions<MediaRelayOptions>
         {
             plan.ClosedProducers.Add(existing);
         }
-        uint ssrc = PrimarySsrc(m);
         TrackSource source = sources.TryGetValue(m.Mid!, out string? s) && s == "screen" ? TrackSource.Screen
             : m.Kind == "audio" ? TrackSource.Microphone : TrackSource.Camera;
-        plan.NewProducers.Add(new Producer(participant.Id + "-" + m.Mid, participant.Id,
-            m.Kind == "audio" ? MediaKind.Audio : MediaKind.Video, source, m.Mid!, rtpCodec, ssrc, participant.Peer));
+        MediaKind kind = m.Kind == "audio" ? MediaKind.Audio : MediaKind.Video;
+        string id = participant.Id + "-" + m.Mid;
+        plan.NewProducers.Add(rids.Count > 0
+            ? new Producer(id, participant.Id, kind, source, m.Mid!, rtpCodec, layers, participant.Peer)
+            : new Producer(id, participant.Id, kind, source, m.Mid!, rtpCodec, PrimarySsrc(m), participant.Peer));
         return true;
+    }
+
+    /// <summary>
+    /// The simulcast streams (RFC 8853 §5.1) we accept: the first non-paused alternative of each send stream that
+    /// has a matching a=rid send line (RFC 8851), without repeats, at most <see cref="Producer.MaxLayers"/>.
+    /// </summary>
+    private static IReadOnlyList<string> SimulcastLayers(MediaDescription m)
+    {
+        SdpSimulcast? simulcast = m.Simulcast;
+        if (simulcast is null || simulcast.Send.Count < 2)
+        {
+            return [];
+        }
+        var declared = new HashSet<string>(m.GetRids().Where(r => r.Direction == SdpRidDirection.Send).Select(r => r.Id),
+            StringComparer.Ordinal);
+        var accepted = new List<string>();
+        foreach (IReadOnlyList<SdpSimulcastStream> stream in simulcast.Send)
+        {
+            SdpSimulcastStream? choice = stream.FirstOrDefault(s => !s.Paused && declared.Contains(s.Rid));
+            if (choice is not null && !accepted.Contains(choice.Rid) && accepted.Count < Producer.MaxLayers)
+            {
+                accepted.Add(choice.Rid);
+            }
+        }
+        return accepted.Count >= 2 ? accepted : [];
     }
 
     private bool AnswerSubscribe(Participant participant, MediaDescription m, MediaDescription a, string producerId,

@@ -82,6 +82,7 @@ public sealed partial class SignalingSession(
             {
                 "join" => Join(message),
                 "offer" => Offer(message),
+                "layout" => Layout(message),
                 "leave" => false,
                 _ => Refuse("unknown-type", $"Unknown message type '{Truncate(type)}'."),
             };
@@ -188,6 +189,31 @@ public sealed partial class SignalingSession(
         }
         connection.Send(new JsonObject { ["type"] = "answer", ["sdp"] = result.AnswerSdp });
         answerer.Commit(_participant, result);
+        return true;
+    }
+
+    /// <summary>
+    /// {"type":"layout","producerId":ID,"width":W}: the page shows that video W device pixels wide, so the
+    /// consumer can pick the simulcast layer that fits (0 = as large as available).
+    /// </summary>
+    private bool Layout(JsonObject message)
+    {
+        if (_participant is null)
+        {
+            return Refuse("not-joined", "Join a room before sending a layout.");
+        }
+        string? producerId = message["producerId"] is JsonValue p && p.TryGetValue(out string? id) ? id : null;
+        int width = message["width"] is JsonValue w && w.TryGetValue(out int value) ? value : -1;
+        if (producerId is null || width is < 0 or > 16384)
+        {
+            return Refuse("bad-layout", "A layout needs a producerId and a width between 0 and 16384.");
+        }
+        Sfu.Consumer? consumer = _participant.Peer.Media.FindConsumerByProducer(producerId);
+        if (consumer is null)
+        {
+            return Refuse("unknown-producer", "This page does not receive that producer.");
+        }
+        consumer.SetPreferredWidth(width);
         return true;
     }
 

@@ -1,61 +1,50 @@
-// MediaRelay consultation page: publishes camera + microphone, receives everyone else's tracks.
-// Signaling: the page always offers (one RTCPeerConnection, BUNDLE, rtcp-mux) and the server answers, so there is
-// never glare. Each remote track gets its own recvonly transceiver; the offer says which producer each mid is for.
+// MediaRelay consultation page: publishes camera (simulcast) + microphone, optionally a shared screen, and
+// receives everyone else's tracks. The page always offers (one RTCPeerConnection, BUNDLE, rtcp-mux) and the server
+// answers, so there is never glare. Each remote track gets its own recvonly transceiver; the offer says which
+// producer each mid is for, and the page tells the server how large it shows each video (simulcast layer choice).
 'use strict';
 (() => {
+  const ui = window.MediaRelayUi;
   const params = new URLSearchParams(location.search);
   const roomId = decodeURIComponent(location.pathname.split('/').pop());
+  const simulcast = params.get('simulcast') !== '0';
   const state = {
     pc: null, ws: null, participantId: null, localStream: null, left: false,
-    participants: new Map(),   // id -> {id, name}
     producers: new Map(),      // producerId -> {id, participantId, kind, source}
     receivers: new Map(),      // producerId -> RTCRtpTransceiver
     sources: new Map(),        // RTCRtpTransceiver -> 'microphone' | 'camera' | 'screen'
-    queue: Promise.resolve(), pendingAnswer: null, errors: [],
+    share: null,               // { track, transceiver } while sharing
+    queue: Promise.resolve(), pendingAnswer: null, errors: [], speakerId: null,
+    model: { participants: new Map(), selfId: null, selfName: params.get('name') || 'You', speakerId: null },
   };
   window.mediaRelay = state;
-
   const $ = (id) => document.getElementById(id);
-  const setStatus = (text, isError) => {
-    $('status').textContent = text;
-    $('status').classList.toggle('error', !!isError);
-    if (isError) state.errors.push(text);
-  };
+
   const send = (message) => {
     if (state.ws && state.ws.readyState === WebSocket.OPEN) state.ws.send(JSON.stringify(message));
   };
+  const fail = (key, vars) => { state.errors.push(key); ui.setStatus(key, true, vars); };
 
-  function tileFor(participantId, name) {
-    let tile = document.querySelector(`.tile[data-participant="${participantId}"]`);
-    if (!tile) {
-      tile = document.createElement('div');
-      tile.className = 'tile';
-      tile.dataset.participant = participantId;
-      const video = document.createElement('video');
-      video.autoplay = true; video.playsInline = true; video.muted = true;
-      const label = document.createElement('span');
-      label.className = 'name';
-      tile.append(video, label);
-      $('tiles').append(tile);
+  // Tell the server how many device pixels wide each remote video is shown, so it forwards the layer that fits.
+  const layoutObserver = new ResizeObserver((entries) => {
+    for (const entry of entries) {
+      const producerId = entry.target.dataset.producer;
+      const width = Math.round(entry.contentRect.width * (window.devicePixelRatio || 1));
+      if (producerId && state.receivers.has(producerId)) send({ type: 'layout', producerId, width });
     }
-    if (name) tile.querySelector('.name').textContent = name;
-    return tile;
-  }
+  });
 
   function onTrack(event) {
     const producerId = [...state.receivers].find(([, t]) => t === event.transceiver)?.[0];
     const producer = producerId && state.producers.get(producerId);
     if (!producer) return;
-    const who = state.participants.get(producer.participantId);
-    const tile = tileFor(producer.participantId, who ? who.name : '');
-    const stream = new MediaStream([event.track]);
-    if (event.track.kind === 'video') {
-      tile.querySelector('video').srcObject = stream;
-    } else {
-      let audio = tile.querySelector('audio');
-      if (!audio) { audio = document.createElement('audio'); audio.autoplay = true; tile.append(audio); }
-      audio.srcObject = stream;
+    if (event.track.kind === 'audio') {
+      ui.playAudio(producer.participantId, event.track);
+      return;
     }
+    const tile = ui.tileFor(producer.participantId, producer.id, producer.source);
+    tile.querySelector('video').srcObject = new MediaStream([event.track]);
+    layoutObserver.observe(tile);
   }
 
   function addRemoteProducer(producer) {
@@ -71,16 +60,13 @@
     state.receivers.delete(producerId);
     state.producers.delete(producerId);
     transceiver.stop();
+    ui.removeTile(producerId);
     return true;
   }
 
-  function removeParticipant(participantId) {
-    state.participants.delete(participantId);
-    document.querySelector(`.tile[data-participant="${participantId}"]`)?.remove();
-  }
-
   function renegotiate() {
-    state.queue = state.queue.then(negotiate).catch((e) => setStatus(`Negotiation failed: ${e.message}`, true));
+    state.queue = state.queue.then(negotiate).catch((e) => fail('failed', { error: e.message }));
+    return state.queue;
   }
 
   async function negotiate() {
@@ -89,7 +75,7 @@
     await pc.setLocalDescription(await pc.createOffer());
     const subscriptions = {}, sources = {};
     for (const [producerId, t] of state.receivers) if (t.mid) subscriptions[t.mid] = producerId;
-    for (const [t, source] of state.sources) if (t.mid) sources[t.mid] = source;
+    for (const [t, source] of state.sources) if (t.mid && t.currentDirection !== 'stopped') sources[t.mid] = source;
     const sdp = await new Promise((resolve, reject) => {
       state.pendingAnswer = { resolve, reject };
       send({ type: 'offer', sdp: pc.localDescription.sdp, subscriptions, sources });
@@ -98,18 +84,68 @@
     await pc.setRemoteDescription({ type: 'answer', sdp });
   }
 
+  function publishCamera(pc, track) {
+    const encodings = simulcast
+      ? [{ rid: 'q', scaleResolutionDownBy: 4, maxBitrate: 150_000 },
+        { rid: 'h', scaleResolutionDownBy: 2, maxBitrate: 500_000 },
+        { rid: 'f', scaleResolutionDownBy: 1, maxBitrate: 1_500_000 }]
+      : undefined;
+    return pc.addTransceiver(track, { direction: 'sendonly', streams: [state.localStream], sendEncodings: encodings });
+  }
+
+  /** Shares a screen (or any video track, e.g. a medical-image canvas) as the content track. */
+  async function shareTrack(track) {
+    if (state.share) await stopSharing();
+    track.contentHint = 'detail'; // favour sharpness over frame rate
+    const transceiver = state.pc.addTransceiver(track, { direction: 'sendonly' });
+    state.sources.set(transceiver, 'screen');
+    state.share = { track, transceiver };
+    track.addEventListener('ended', () => stopSharing());
+    $('share').textContent = ui.t('stopShare');
+    $('share').dataset.i18n = 'stopShare';
+    await renegotiate();
+  }
+
+  async function stopSharing() {
+    const share = state.share;
+    if (!share) return;
+    state.share = null;
+    state.sources.delete(share.transceiver);
+    share.transceiver.stop();
+    share.track.stop();
+    $('share').textContent = ui.t('share');
+    $('share').dataset.i18n = 'share';
+    await renegotiate();
+  }
+
+  async function toggleShare() {
+    if (state.share) return stopSharing();
+    try {
+      const stream = await navigator.mediaDevices.getDisplayMedia({ video: { frameRate: 5 }, audio: false });
+      await shareTrack(stream.getVideoTracks()[0]);
+    } catch (e) {
+      fail('shareFailed', { error: e.message });
+    }
+  }
+
   function onJoined(message) {
     state.participantId = message.participantId;
-    for (const p of message.participants) state.participants.set(p.id, p);
+    state.model.selfId = message.participantId;
+    for (const p of message.participants) state.model.participants.set(p.id, p);
+    ui.renderParticipants();
     const pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
     state.pc = pc;
     pc.ontrack = onTrack;
     pc.onconnectionstatechange = () => {
       const s = pc.connectionState;
-      setStatus(s === 'connected' ? 'Connected' : s, s === 'failed');
+      if (s === 'connected') ui.setStatus('connected');
+      else if (s === 'disconnected') ui.setStatus('reconnecting', true);
+      else if (s === 'failed') fail('failed');
     };
     for (const track of state.localStream.getTracks()) {
-      const t = pc.addTransceiver(track, { direction: 'sendonly', streams: [state.localStream] });
+      const t = track.kind === 'video'
+        ? publishCamera(pc, track)
+        : pc.addTransceiver(track, { direction: 'sendonly', streams: [state.localStream] });
       state.sources.set(t, track.kind === 'audio' ? 'microphone' : 'camera');
     }
     for (const producer of message.producers) addRemoteProducer(producer);
@@ -120,12 +156,22 @@
     switch (message.type) {
       case 'joined': onJoined(message); break;
       case 'answer': state.pendingAnswer?.resolve(message.sdp); break;
-      case 'participantJoined': state.participants.set(message.participant.id, message.participant); break;
-      case 'participantLeft': removeParticipant(message.participantId); break;
+      case 'participantJoined':
+        state.model.participants.set(message.participant.id, message.participant);
+        ui.renderParticipants();
+        break;
+      case 'participantLeft':
+        state.model.participants.delete(message.participantId);
+        ui.removeParticipant(message.participantId);
+        break;
       case 'producerAdded': if (addRemoteProducer(message.producer)) renegotiate(); break;
       case 'producerRemoved': if (removeRemoteProducer(message.producerId)) renegotiate(); break;
+      case 'dominantSpeaker':
+        state.speakerId = message.participantId;
+        ui.setSpeaker(message.participantId);
+        break;
       case 'error':
-        setStatus(message.message, true);
+        fail(message.code in window.MediaRelayStrings.en ? message.code : 'failed', { error: message.message });
         state.pendingAnswer?.reject(new Error(message.code));
         break;
       default: break;
@@ -138,34 +184,53 @@
     state.pc?.close();
     state.ws?.close();
     state.localStream?.getTracks().forEach((t) => t.stop());
-    setStatus('You left the consultation.');
+    state.share?.track.stop();
+    ui.setStatus('left');
   }
 
-  function toggle(kind, button, onText, offText) {
+  function toggle(kind, button, onKey, offKey) {
     const track = state.localStream?.getTracks().find((t) => t.kind === kind);
     if (!track) return;
     track.enabled = !track.enabled;
-    button.textContent = track.enabled ? onText : offText;
+    button.dataset.i18n = track.enabled ? onKey : offKey;
+    button.textContent = ui.t(button.dataset.i18n);
+    button.classList.toggle('off', !track.enabled);
+  }
+
+  async function copyLink() {
+    const link = `${location.origin}/room/${encodeURIComponent(roomId)}`;
+    try {
+      await navigator.clipboard.writeText(link);
+    } catch {
+      window.prompt(ui.t('copyLink'), link);
+      return;
+    }
+    $('copy').textContent = ui.t('copied');
+    setTimeout(() => { $('copy').textContent = ui.t('copyLink'); }, 2000);
   }
 
   async function start() {
+    ui.init(state.model);
     $('title').textContent = roomId;
-    $('mic').onclick = (e) => toggle('audio', e.target, 'Mute', 'Unmute');
-    $('camera').onclick = (e) => toggle('video', e.target, 'Camera off', 'Camera on');
+    $('mic').onclick = (e) => toggle('audio', e.target, 'mute', 'unmute');
+    $('camera').onclick = (e) => toggle('video', e.target, 'cameraOff', 'cameraOn');
+    $('share').onclick = toggleShare;
+    $('copy').onclick = copyLink;
     $('leave').onclick = leave;
+    state.shareTrack = shareTrack;
+    state.stopSharing = stopSharing;
     try {
       state.localStream = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 640, height: 360 } });
     } catch (e) {
-      setStatus(`Camera or microphone unavailable: ${e.message}`, true);
+      fail('noDevices', { error: e.message });
       return;
     }
-    const local = tileFor('local', `${params.get('name') || 'You'} (you)`);
-    local.querySelector('video').srcObject = state.localStream;
+    ui.tileFor('local', 'local', 'camera').querySelector('video').srcObject = state.localStream;
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
     state.ws = new WebSocket(`${scheme}//${location.host}/ws`);
     state.ws.onopen = () => send({ type: 'join', room: roomId, token: params.get('token') });
     state.ws.onmessage = (e) => onMessage(JSON.parse(e.data));
-    state.ws.onclose = () => { if (!state.left) setStatus('Disconnected from the server.', true); };
+    state.ws.onclose = () => { if (!state.left) fail('disconnected'); };
   }
 
   start();

@@ -12,3 +12,13 @@ public interface IUdpPacketHandler
 {
     void OnPacket(PooledPacket packet);
 }
+
+/// <summary>
+/// Optional for a handler: periodic work (RTCP reports, timers of interceptors) run on the receive thread itself, so
+/// it needs no lock against the packet path. Called at least every <see cref="UdpMediaSocket.TickInterval"/> while
+/// idle and between packets while busy.
+/// </summary>
+public interface IUdpLoopTimer
+{
+    void OnTick(long timestamp);
+}

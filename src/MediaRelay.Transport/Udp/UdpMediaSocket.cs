@@ -63,6 +63,9 @@ public sealed class UdpMediaSocket : IDisposable
         _scratchAddress = new SocketAddress(bind.AddressFamily);
     }
 
+    /// <summary>How often an <see cref="IUdpLoopTimer"/> handler is ticked.</summary>
+    public static readonly TimeSpan TickInterval = TimeSpan.FromMilliseconds(20);
+
     /// <summary>The bound address and (possibly kernel-chosen) port.</summary>
     public IPEndPoint LocalEndPoint { get; }
 
@@ -140,11 +143,32 @@ public sealed class UdpMediaSocket : IDisposable
 
     private void ReceiveLoop()
     {
+        IUdpLoopTimer? timer = _handler as IUdpLoopTimer;
+        long tickTicks = (long)(TickInterval.TotalSeconds * Stopwatch.Frequency);
+        long busyTicks = Stopwatch.Frequency / 500; // a packet within 2 ms: more are coming, skip the poll
+        long nextTick = Stopwatch.GetTimestamp() + tickTicks;
+        long lastPacket = 0;
         while (!_stopping)
         {
             PooledPacket? packet = null;
             try
             {
+                if (timer is not null)
+                {
+                    long now = Stopwatch.GetTimestamp();
+                    if (now >= nextTick)
+                    {
+                        nextTick = now + tickTicks;
+                        Tick(timer, now);
+                    }
+                    // Idle: wait no longer than the next tick. Busy: go straight to the blocking receive, the
+                    // next packet is microseconds away and ticks run between packets.
+                    if (now - lastPacket > busyTicks
+                        && !_socket.Poll((int)Math.Max(1, (nextTick - now) * 1_000_000 / Stopwatch.Frequency), SelectMode.SelectRead))
+                    {
+                        continue;
+                    }
+                }
                 if (_pool.TryRent(out packet))
                 {
                     SocketAddress address = packet.RemoteAddress;
@@ -158,7 +182,7 @@ public sealed class UdpMediaSocket : IDisposable
                         continue;
                     }
                     packet.Length = n;
-                    packet.ReceivedTimestamp = Stopwatch.GetTimestamp();
+                    packet.ReceivedTimestamp = lastPacket = Stopwatch.GetTimestamp();
                     PooledPacket handed = packet;
                     packet = null;
                     Interlocked.Increment(ref _received);
@@ -186,6 +210,18 @@ public sealed class UdpMediaSocket : IDisposable
                 packet?.Release();
                 break;
             }
+        }
+    }
+
+    private void Tick(IUdpLoopTimer timer, long now)
+    {
+        try
+        {
+            timer.OnTick(now);
+        }
+        catch (Exception)
+        {
+            Interlocked.Increment(ref _handlerErrors);
         }
     }
 

@@ -50,6 +50,12 @@ public sealed class MediaRelayServer : IAsyncDisposable
         return server;
     }
 
+    /// <summary>The producers of a room as the router holds them (empty when the room does not exist).</summary>
+    public IReadOnlyList<MediaRelay.Sfu.Producer> Producers(string roomId) =>
+        Services.GetRequiredService<MediaRelay.Server.Rooms.RoomRegistry>().TryGet(roomId, out var room)
+            ? [.. room.Router.Producers]
+            : [];
+
     public string RoomUrl(string roomId, string name) => $"{BaseUrl}/room/{roomId}?name={Uri.EscapeDataString(name)}";
 
     public async ValueTask DisposeAsync()

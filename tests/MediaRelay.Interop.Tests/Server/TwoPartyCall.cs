@@ -32,9 +32,10 @@ public sealed class TwoPartyCall : IAsyncDisposable
         return call;
     }
 
-    public async Task<IPage> OpenAsync(ChromiumFixture chromium, ITestOutputHelper output, string room, string name)
+    public async Task<IPage> OpenAsync(ChromiumFixture chromium, ITestOutputHelper output, string room, string name,
+        BrowserTypeLaunchPersistentContextOptions? options = null)
     {
-        IBrowserContext context = await chromium.NewContextAsync();
+        IBrowserContext context = await chromium.NewContextAsync(options);
         _contexts.Add(context);
         IPage page = await context.NewPageAsync();
         page.Console += (_, m) => Log(output, $"[{name}] console.{m.Type}: {m.Text}");
