@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using MediaRelay.Core;
 using MediaRelay.Rtp;
+using MediaRelay.Sfu.Rtcp;
 
 namespace MediaRelay.Sfu;
 
@@ -76,6 +77,11 @@ public sealed class Consumer
     public long BytesSent => Interlocked.Read(ref _bytesSent);
     public long PacketsDropped => Interlocked.Read(ref _packetsDropped);
     public long LayerSwitches => Interlocked.Read(ref _layerSwitches);
+
+    /// <summary>What this consumer sent, for its sender reports and round-trip time (RFC 3550 §6.4.1).</summary>
+    public RtpSendStatistics SendStatistics { get; } = new();
+
+    public int ClockRate => _clockRate;
 
     /// <summary>
     /// The width (device pixels) the subscriber shows this video at; the consumer picks the smallest active layer at
@@ -170,6 +176,7 @@ public sealed class Consumer
         }
         if (_egress.SendRtp(_sendBuffer, length))
         {
+            SendStatistics.OnPacketSent(rtpTimestamp, payload.Length, timestamp);
             _packetsSent++;
             _bytesSent += length;
         }

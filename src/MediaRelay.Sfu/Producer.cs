@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using MediaRelay.Rtp;
 using MediaRelay.Rtp.Codecs;
+using MediaRelay.Sfu.Speaker;
 
 namespace MediaRelay.Sfu;
 
@@ -17,6 +18,8 @@ public sealed class Producer
     private readonly IPublisherFeedback _feedback;
     private readonly ProducerLayer[] _layers;
     private Consumer[] _consumers = [];
+    private ActiveSpeakerDetector? _speakers;
+    private int _speakerSlot;
     private int _keyFrameWanted;
     private long _lastKeyFrameRequest = long.MinValue / 2;
     private long _packets;
@@ -102,6 +105,7 @@ public sealed class Producer
         l.Packets++;
         l.Bytes += packet.PayloadLength;
         l.LastPacketTimestamp = timestamp;
+        l.Statistics.OnPacket(packet.SequenceNumber, packet.Timestamp, Codec.ClockRate, timestamp);
         if (KeyFrameFormat == KeyFrameFormat.Vp8
             && Vp8KeyframeHeader.TryReadSize(packet.Payload, out int width, out int height))
         {
@@ -120,6 +124,20 @@ public sealed class Producer
             FlushKeyFrameRequest(timestamp);
         }
     }
+
+    /// <summary>
+    /// Routes this (audio) producer's RFC 6464 levels to a room's speaker detector under <paramref name="slot"/>
+    /// (control plane; null detaches).
+    /// </summary>
+    public void AttachSpeakerDetector(ActiveSpeakerDetector? detector, int slot)
+    {
+        _speakerSlot = slot;
+        Volatile.Write(ref _speakers, detector);
+    }
+
+    /// <summary>The audio level a packet of this producer carried (media loop).</summary>
+    public void OnAudioLevel(AudioLevel level, long timestamp) =>
+        Volatile.Read(ref _speakers)?.OnAudioLevel(_speakerSlot, level, timestamp);
 
     /// <summary>Asks for a keyframe on every layer (any thread).</summary>
     public void RequestKeyFrame()

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using MediaRelay.Sfu.Rtcp;
 
 namespace MediaRelay.Sfu;
 
@@ -34,6 +35,9 @@ public sealed class ProducerLayer
     public long Packets { get; internal set; }
     public long Bytes { get; internal set; }
     public long LastPacketTimestamp { get; internal set; }
+
+    /// <summary>Loss, jitter and sender-report timing of this layer's stream (RFC 3550 §6.4), for our receiver reports.</summary>
+    public RtpReceiveStatistics Statistics { get; } = new();
 
     internal int KeyFrameWanted;
 

@@ -21,7 +21,7 @@ namespace MediaRelay.Server.Media;
 /// peer found by ICE username (STUN) or by source address (DTLS, SRTP). Runs the packet path synchronously on the
 /// socket's receive thread; the packet is released when dispatch returns.
 /// </summary>
-public sealed partial class MediaServer : IHostedService, IUdpPacketHandler, IDisposable
+public sealed partial class MediaServer : IHostedService, IUdpPacketHandler, IUdpLoopTimer, IDisposable
 {
     private readonly MediaRelayOptions _options;
     private readonly ILoggerFactory _loggers;
@@ -37,6 +37,9 @@ public sealed partial class MediaServer : IHostedService, IUdpPacketHandler, IDi
     private DtlsCertificate _certificate;
     private long _certificateCreated;
     private Timer? _janitor;
+    private readonly object _tickLock = new();
+    private WebRtcPeer[] _tickPeers = [];
+    private IMediaLoopTicker[] _tickers = [];
 
     public MediaServer(IOptions<MediaRelayOptions> options, BadInputLog badInput, ILoggerFactory loggers)
     {
@@ -120,13 +123,22 @@ public sealed partial class MediaServer : IHostedService, IUdpPacketHandler, IDi
     /// <summary>Creates a peer with fresh ICE credentials, reachable by its local ufrag.</summary>
     public WebRtcPeer CreatePeer(string participantId)
     {
-        var peer = new WebRtcPeer(this, participantId, _options.Media.ConsentTimeout, _loggers.CreateLogger<WebRtcPeer>());
+        var peer = new WebRtcPeer(this, participantId, _options.Media.ConsentTimeout, _options.Media.MaxIncomingBitrate,
+            _loggers.CreateLogger<WebRtcPeer>());
         _peersByUfrag[peer.LocalIce.LocalUfrag] = peer;
+        lock (_tickLock)
+        {
+            _tickPeers = [.. _tickPeers, peer];
+        }
         return peer;
     }
 
     internal void Unregister(WebRtcPeer peer)
     {
+        lock (_tickLock)
+        {
+            _tickPeers = Array.FindAll(_tickPeers, p => p != peer);
+        }
         _peersByUfrag.TryRemove(peer.LocalIce.LocalUfrag, out _);
         foreach (KeyValuePair<SocketAddress, WebRtcPeer> entry in _peersByAddress)
         {
@@ -142,6 +154,38 @@ public sealed partial class MediaServer : IHostedService, IUdpPacketHandler, IDi
         var copy = new SocketAddress(address.Family, address.Size);
         address.Buffer.Span[..address.Size].CopyTo(copy.Buffer.Span);
         return copy;
+    }
+
+    /// <summary>Adds periodic media-loop work (a room's speaker detector).</summary>
+    public void AddTicker(IMediaLoopTicker ticker)
+    {
+        lock (_tickLock)
+        {
+            _tickers = [.. _tickers, ticker];
+        }
+    }
+
+    public void RemoveTicker(IMediaLoopTicker ticker)
+    {
+        lock (_tickLock)
+        {
+            _tickers = Array.FindAll(_tickers, t => t != ticker);
+        }
+    }
+
+    /// <summary>Every 20 ms on the receive thread: RTCP reports of each peer, then the rooms' tickers.</summary>
+    public void OnTick(long timestamp)
+    {
+        WebRtcPeer[] peers = Volatile.Read(ref _tickPeers);
+        for (int i = 0; i < peers.Length; i++)
+        {
+            peers[i].OnTick(timestamp);
+        }
+        IMediaLoopTicker[] tickers = Volatile.Read(ref _tickers);
+        for (int i = 0; i < tickers.Length; i++)
+        {
+            tickers[i].OnMediaLoopTick(timestamp);
+        }
     }
 
     /// <summary>The packet path: one call per datagram, on the receive thread.</summary>

@@ -9,14 +9,16 @@ namespace MediaRelay.Server.Media;
 /// </summary>
 internal sealed class PeerMediaTable
 {
-    public static readonly PeerMediaTable Empty = new([], [], 0, 0);
+    public static readonly PeerMediaTable Empty = new([], [], 0, 0, 0);
 
-    public PeerMediaTable(Producer[] producers, Consumer[] consumers, int midExtensionId, int ridExtensionId)
+    public PeerMediaTable(Producer[] producers, Consumer[] consumers, int midExtensionId, int ridExtensionId,
+        int audioLevelExtensionId)
     {
         Producers = producers;
         Consumers = consumers;
         MidExtensionId = midExtensionId;
         RidExtensionId = ridExtensionId;
+        AudioLevelExtensionId = audioLevelExtensionId;
     }
 
     public Producer[] Producers { get; }
@@ -27,6 +29,9 @@ internal sealed class PeerMediaTable
 
     /// <summary>The id negotiated for urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id (RFC 8852 §3.3), 0 if none.</summary>
     public int RidExtensionId { get; }
+
+    /// <summary>The id negotiated for urn:ietf:params:rtp-hdrext:ssrc-audio-level (RFC 6464 §4), 0 if none.</summary>
+    public int AudioLevelExtensionId { get; }
 
     /// <summary>
     /// The producer and layer an inbound packet belongs to: by SSRC; else by the MID header extension (and, for
@@ -79,6 +84,24 @@ internal sealed class PeerMediaTable
         return null;
     }
 
+    /// <summary>The layer of one of this peer's producers that uses <paramref name="ssrc"/>, or null.</summary>
+    public ProducerLayer? FindLayer(uint ssrc)
+    {
+        Producer[] producers = Producers;
+        for (int i = 0; i < producers.Length; i++)
+        {
+            IReadOnlyList<ProducerLayer> layers = producers[i].Layers;
+            for (int l = 0; l < layers.Count; l++)
+            {
+                if (layers[l].Ssrc == ssrc)
+                {
+                    return layers[l];
+                }
+            }
+        }
+        return null;
+    }
+
     public Consumer? FindConsumer(uint ssrc)
     {
         Consumer[] consumers = Consumers;
@@ -96,15 +119,16 @@ internal sealed class PeerMediaTable
 
     public Consumer? FindConsumerByProducer(string producerId) => Array.Find(Consumers, c => c.Producer.Id == producerId);
 
-    public PeerMediaTable WithProducer(Producer p) => new([.. Producers, p], Consumers, MidExtensionId, RidExtensionId);
+    public PeerMediaTable WithProducer(Producer p) => new([.. Producers, p], Consumers, MidExtensionId, RidExtensionId, AudioLevelExtensionId);
 
-    public PeerMediaTable WithoutProducer(Producer p) => new(Array.FindAll(Producers, x => x != p), Consumers, MidExtensionId, RidExtensionId);
+    public PeerMediaTable WithoutProducer(Producer p) => new(Array.FindAll(Producers, x => x != p), Consumers, MidExtensionId, RidExtensionId, AudioLevelExtensionId);
 
-    public PeerMediaTable WithConsumer(Consumer c) => new(Producers, [.. Consumers, c], MidExtensionId, RidExtensionId);
+    public PeerMediaTable WithConsumer(Consumer c) => new(Producers, [.. Consumers, c], MidExtensionId, RidExtensionId, AudioLevelExtensionId);
 
-    public PeerMediaTable WithoutConsumer(Consumer c) => new(Producers, Array.FindAll(Consumers, x => x != c), MidExtensionId, RidExtensionId);
+    public PeerMediaTable WithoutConsumer(Consumer c) => new(Producers, Array.FindAll(Consumers, x => x != c), MidExtensionId, RidExtensionId, AudioLevelExtensionId);
 
-    public PeerMediaTable WithExtensions(int midId, int ridId) => new(Producers, Consumers, midId, ridId);
+    public PeerMediaTable WithExtensions(int midId, int ridId, int audioLevelId) =>
+        new(Producers, Consumers, midId, ridId, audioLevelId);
 
     private static bool AsciiEquals(ReadOnlySpan<byte> bytes, string text)
     {

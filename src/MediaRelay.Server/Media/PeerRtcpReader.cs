@@ -7,20 +7,34 @@ namespace MediaRelay.Server.Media;
 
 /// <summary>
 /// Handles a decrypted RTCP compound packet from a peer: keyframe requests from a subscriber are translated to the
-/// publisher of the consumer they name. Reports are read for statistics in later work; malformed input is counted.
+/// publisher of the consumer they name; a publisher's sender reports feed our receiver reports (LSR/DLSR); a
+/// subscriber's receiver reports give the round-trip time of its consumers. Malformed input is counted.
 /// </summary>
 internal static class PeerRtcpReader
 {
+    private const byte SenderReport = 200;            // RFC 3550 §6.4.1
+    private const byte ReceiverReport = 201;          // RFC 3550 §6.4.2
     private const byte PayloadSpecificFeedback = 206; // RFC 4585 §6.1 PSFB
     private const byte FormatPli = 1;                 // RFC 4585 §6.3.1
     private const byte FormatFir = 4;                 // RFC 5104 §4.3.1
 
-    public static void Handle(WebRtcPeer peer, Span<byte> compound, BadInputLog badInput)
+    public static void Handle(WebRtcPeer peer, Span<byte> compound, long arrival, BadInputLog badInput)
     {
         var reader = new RtcpCompoundReader(compound);
         while (reader.TryReadNext(out RtcpPacketView packet))
         {
-            if ((byte)packet.PacketType != PayloadSpecificFeedback)
+            byte type = (byte)packet.PacketType;
+            if (type == SenderReport)
+            {
+                OnSenderReport(peer, packet.Buffer, arrival, badInput);
+                continue;
+            }
+            if (type == ReceiverReport)
+            {
+                OnReceiverReport(peer, packet.Buffer, badInput);
+                continue;
+            }
+            if (type != PayloadSpecificFeedback)
             {
                 continue;
             }
@@ -46,6 +60,49 @@ internal static class PeerRtcpReader
         if (reader.IsMalformed)
         {
             badInput.Drop(DropReason.RtcpMalformed);
+        }
+    }
+
+    private static void OnSenderReport(WebRtcPeer peer, Span<byte> buffer, long arrival, BadInputLog badInput)
+    {
+        if (!RtcpSenderReport.TryParse(buffer, out RtcpSenderReport report))
+        {
+            badInput.Drop(DropReason.RtcpMalformed);
+            return;
+        }
+        ProducerLayer? layer = peer.Media.FindLayer(report.Ssrc);
+        if (layer is null)
+        {
+            badInput.Drop(DropReason.RtcpUnknownSsrc);
+            return;
+        }
+        layer.Statistics.OnSenderReport(report.NtpTimestamp, arrival);
+        for (int i = 0; i < report.ReportCount; i++)
+        {
+            OnReportBlock(peer, report.GetReportBlock(i));
+        }
+    }
+
+    private static void OnReceiverReport(WebRtcPeer peer, Span<byte> buffer, BadInputLog badInput)
+    {
+        if (!RtcpReceiverReport.TryParse(buffer, out RtcpReceiverReport report))
+        {
+            badInput.Drop(DropReason.RtcpMalformed);
+            return;
+        }
+        for (int i = 0; i < report.ReportCount; i++)
+        {
+            OnReportBlock(peer, report.GetReportBlock(i));
+        }
+    }
+
+    private static void OnReportBlock(WebRtcPeer peer, RtcpReportBlock block)
+    {
+        // Blocks about streams we do not send (a browser reports on everything it receives) are not an error.
+        Consumer? consumer = peer.Media.FindConsumer(block.Ssrc);
+        if (consumer is not null)
+        {
+            PeerRtcpReporter.OnReceiverReportBlock(consumer, block);
         }
     }
 

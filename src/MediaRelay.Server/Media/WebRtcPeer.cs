@@ -24,6 +24,7 @@ public sealed partial class WebRtcPeer : IRtpEgress, IPublisherFeedback, IDtlsPa
     private readonly ILogger _logger;
     private readonly byte[] _rtcpBuffer = GC.AllocateUninitializedArray<byte>(256, pinned: true);
     private readonly uint _rtcpSenderSsrc = (uint)Random.Shared.Next(1, int.MaxValue);
+    private readonly PeerRtcpReporter _reporter;
     private DtlsSession? _dtls;
     private SrtpContext? _srtpIn;
     private SrtpContext? _srtpOut;
@@ -32,7 +33,8 @@ public sealed partial class WebRtcPeer : IRtpEgress, IPublisherFeedback, IDtlsPa
     private readonly object _mediaLock = new();
     private PeerMediaTable _media = PeerMediaTable.Empty;
 
-    internal WebRtcPeer(MediaServer server, string participantId, TimeSpan consentTimeout, ILogger logger)
+    internal WebRtcPeer(MediaServer server, string participantId, TimeSpan consentTimeout, long maxIncomingBitrate,
+        ILogger logger)
     {
         _server = server;
         _logger = logger;
@@ -41,6 +43,7 @@ public sealed partial class WebRtcPeer : IRtpEgress, IPublisherFeedback, IDtlsPa
         Certificate = server.Certificate;
         Ice = new IceLiteAgent(LocalIce, consentTimeout);
         CreatedTimestamp = Stopwatch.GetTimestamp();
+        _reporter = new PeerRtcpReporter(this, _rtcpSenderSsrc, (ulong)Math.Max(0, maxIncomingBitrate), Random.Shared);
     }
 
     public string ParticipantId { get; }
@@ -155,7 +158,7 @@ public sealed partial class WebRtcPeer : IRtpEgress, IPublisherFeedback, IDtlsPa
                 _server.BadInput.Drop(DropFor(rtcpStatus));
                 return;
             }
-            PeerRtcpReader.Handle(this, buffer[..rtcpLength], _server.BadInput);
+            PeerRtcpReader.Handle(this, buffer[..rtcpLength], packet.ReceivedTimestamp, _server.BadInput);
             return;
         }
 
@@ -170,11 +173,18 @@ public sealed partial class WebRtcPeer : IRtpEgress, IPublisherFeedback, IDtlsPa
             _server.BadInput.Drop(DropReason.RtpMalformed);
             return;
         }
-        Producer? producer = Media.FindProducer(rtp, out int layer);
+        PeerMediaTable media = Media;
+        Producer? producer = media.FindProducer(rtp, out int layer);
         if (producer is null)
         {
             _server.BadInput.Drop(DropReason.RtpUnknownSsrc);
             return;
+        }
+        if (producer.Kind == MediaKind.Audio && media.AudioLevelExtensionId != 0
+            && rtp.TryGetExtension(media.AudioLevelExtensionId, out ReadOnlySpan<byte> levelBytes)
+            && AudioLevel.TryParse(levelBytes, out AudioLevel level))
+        {
+            producer.OnAudioLevel(level, packet.ReceivedTimestamp);
         }
         producer.OnRtp(rtp, layer, packet.ReceivedTimestamp);
     }
@@ -185,6 +195,15 @@ public sealed partial class WebRtcPeer : IRtpEgress, IPublisherFeedback, IDtlsPa
         SrtpStatus.ReplayDetected or SrtpStatus.ReplayTooOld => DropReason.SrtpReplay,
         _ => DropReason.SrtpOther,
     };
+
+    /// <summary>Periodic work on the media loop: this peer's RTCP reports.</summary>
+    internal void OnTick(long now)
+    {
+        if (IsConnected && !_closed)
+        {
+            _reporter.OnTick(now);
+        }
+    }
 
     // ---- SRTP out (media loop) ----
 

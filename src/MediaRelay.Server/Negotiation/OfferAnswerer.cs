@@ -71,9 +71,9 @@ public sealed class OfferAnswerer(MediaServer media, IOptions<MediaRelayOptions>
     {
         ConsultationRoom room = participant.Room;
         WebRtcPeer peer = participant.Peer;
-        if (result.MidExtensionId != 0)
+        if (result.MidExtensionId != 0 || result.AudioLevelExtensionId != 0)
         {
-            peer.UpdateMedia(t => t.WithExtensions(result.MidExtensionId, result.RidExtensionId));
+            peer.UpdateMedia(t => t.WithExtensions(result.MidExtensionId, result.RidExtensionId, result.AudioLevelExtensionId));
         }
         foreach (Consumer consumer in result.ClosedConsumers)
         {
@@ -188,9 +188,14 @@ public sealed class OfferAnswerer(MediaServer media, IOptions<MediaRelayOptions>
             {
                 plan.RidExtensionId = ext.Id;
             }
+            else if (ext.Uri == SdpExtMap.AudioLevelUri)
+            {
+                plan.AudioLevelExtensionId = ext.Id;
+            }
         }
         a.Direction = SdpDirection.RecvOnly;
-        var answered = new SdpRtpMap(codec.PayloadType, codec.EncodingName, codec.ClockRate, codec.Channels, codec.Fmtp);
+        var answered = new SdpRtpMap(codec.PayloadType, codec.EncodingName, codec.ClockRate, codec.Channels,
+            m.Kind == "video" && rids.Count > 0 ? WithStartBitrate(codec.Fmtp) : codec.Fmtp);
         if (m.Kind == "video")
         {
             answered.RtcpFeedback.AddRange(PublisherFeedback.Where(f => codec.RtcpFeedback.Contains(f)));
@@ -225,6 +230,19 @@ public sealed class OfferAnswerer(MediaServer media, IOptions<MediaRelayOptions>
             ? new Producer(id, participant.Id, kind, source, m.Mid!, rtpCodec, layers, participant.Peer)
             : new Producer(id, participant.Id, kind, source, m.Mid!, rtpCodec, PrimarySsrc(m), participant.Peer));
         return true;
+    }
+
+    /// <summary>
+    /// A simulcast publisher starts at a rate that carries its middle layer instead of libwebrtc's 300 kbps default,
+    /// which would keep the upper layers off for the first tens of seconds of every consultation; its loss-based
+    /// controller, fed by our receiver reports, backs off within seconds on a poor link. The parameter is libwebrtc's
+    /// (x-google-start-bitrate, kbps) and other endpoints ignore it.
+    /// </summary>
+    private string WithStartBitrate(string? fmtp)
+    {
+        long kbps = Math.Min(options.Value.Media.SimulcastStartBitrate, options.Value.Media.MaxIncomingBitrate) / 1000;
+        string parameter = "x-google-start-bitrate=" + kbps.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return string.IsNullOrEmpty(fmtp) ? parameter : fmtp + ";" + parameter;
     }
 
     /// <summary>

@@ -16,6 +16,7 @@ public sealed class OfferResult
     public string? ErrorCode { get; init; }
     public int MidExtensionId { get; set; }
     public int RidExtensionId { get; set; }
+    public int AudioLevelExtensionId { get; set; }
     public List<Producer> NewProducers { get; } = [];
     public List<Producer> ClosedProducers { get; } = [];
     public List<PlannedConsumer> NewConsumers { get; } = [];

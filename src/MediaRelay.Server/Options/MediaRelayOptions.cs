@@ -36,6 +36,15 @@ public sealed class MediaOptions
     /// <summary>A peer that has not completed ICE and DTLS within this time after its offer is dropped.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// The most a publisher may send (bits/s, all its tracks), announced by REMB; its own congestion control works
+    /// below it. Bounds what one participant can push into a room.
+    /// </summary>
+    public long MaxIncomingBitrate { get; set; } = 2_500_000;
+
+    /// <summary>Start rate (bits/s) suggested to simulcast publishers so their upper layers come on at once.</summary>
+    public long SimulcastStartBitrate { get; set; } = 1_200_000;
+
     /// <summary>Upper bound of pooled packet buffers (bounds memory under floods).</summary>
     public int PacketPoolSize { get; set; } = 16384;
 

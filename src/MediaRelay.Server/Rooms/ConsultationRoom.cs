@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
+using MediaRelay.Server.Media;
 using MediaRelay.Sfu;
+using MediaRelay.Sfu.Speaker;
 
 namespace MediaRelay.Server.Rooms;
 
@@ -12,10 +14,10 @@ public enum JoinStatus
 }
 
 /// <summary>
-/// One consultation: its participants and the router that forwards between them. Membership changes and producer
-/// events are broadcast to the other participants' pages.
+/// One consultation: its participants, the router that forwards between them and the dominant-speaker detector fed
+/// by their microphones. Membership changes, producer events and speaker changes are broadcast to the pages.
 /// </summary>
-public sealed class ConsultationRoom : IRouterListener
+public sealed class ConsultationRoom : IRouterListener, IActiveSpeakerListener, IMediaLoopTicker
 {
     private readonly ConcurrentDictionary<string, Participant> _participants = new(StringComparer.Ordinal);
     private readonly object _membership = new();
@@ -25,7 +27,11 @@ public sealed class ConsultationRoom : IRouterListener
         Id = id;
         MaxParticipants = maxParticipants;
         Router = new Router(this);
+        Speakers = new ActiveSpeakerDetector(this);
     }
+
+    /// <summary>Who has the floor, from the RFC 6464 audio levels of everyone's microphone.</summary>
+    public ActiveSpeakerDetector Speakers { get; }
 
     public string Id { get; }
     public int MaxParticipants { get; }
@@ -95,11 +101,38 @@ public sealed class ConsultationRoom : IRouterListener
         },
     };
 
-    public void OnRouterProducerAdded(Producer producer) =>
+    public void OnRouterProducerAdded(Producer producer)
+    {
+        if (producer.Kind == MediaKind.Audio)
+        {
+            Speakers.RemoveSpeaker(producer.ParticipantId); // a republished microphone replaces the old one
+            producer.AttachSpeakerDetector(Speakers, Speakers.AddSpeaker(producer.ParticipantId));
+        }
         BroadcastExcept(producer.ParticipantId, new JsonObject { ["type"] = "producerAdded", ["producer"] = DescribeProducer(producer) });
+    }
 
-    public void OnRouterProducerClosed(Producer producer) =>
+    public void OnRouterProducerClosed(Producer producer)
+    {
+        if (producer.Kind == MediaKind.Audio)
+        {
+            producer.AttachSpeakerDetector(null, 0);
+            Speakers.RemoveSpeaker(producer.ParticipantId);
+        }
         BroadcastExcept(producer.ParticipantId, new JsonObject { ["type"] = "producerRemoved", ["producerId"] = producer.Id });
+    }
+
+    /// <summary>Media loop: the detector decides (and may call <see cref="OnDominantSpeakerChanged"/>).</summary>
+    public void OnMediaLoopTick(long timestamp) => Speakers.Tick(timestamp);
+
+    /// <summary>Tells every page who has the floor (the page highlights that tile); queued, never blocks the loop.</summary>
+    public void OnDominantSpeakerChanged(string? participantId)
+    {
+        var message = new JsonObject { ["type"] = "dominantSpeaker", ["participantId"] = participantId };
+        foreach (Participant p in _participants.Values)
+        {
+            p.Connection.Send((JsonObject)message.DeepClone());
+        }
+    }
 
     private void Broadcast(Participant except, JsonObject message) => BroadcastExcept(except.Id, message);
 

@@ -121,14 +121,14 @@ public sealed partial class SignalingSession(
             return false;
         }
 
-        ConsultationRoom room = rooms.GetOrCreate(roomId!);
         string participantId = Guid.NewGuid().ToString("N")[..12];
         WebRtcPeer peer = media.CreatePeer(participantId);
-        var participant = new Participant(participantId, token!.Name, room, connection, peer);
-        if (room.TryJoin(participant) == JoinStatus.RoomFull)
+        JoinStatus joined = rooms.Join(roomId!, r => new Participant(participantId, token!.Name, r, connection, peer),
+            out Participant participant);
+        ConsultationRoom room = participant.Room;
+        if (joined == JoinStatus.RoomFull)
         {
             peer.Close("room full");
-            rooms.RemoveIfEmpty(room);
             MediaMetrics.SignalingError("room-full");
             connection.SendError("room-full", $"This consultation is full ({room.MaxParticipants} participants).");
             return false;
@@ -164,6 +164,7 @@ public sealed partial class SignalingSession(
             ["room"] = room.Id,
             ["participants"] = others,
             ["producers"] = producers,
+            ["dominantSpeaker"] = room.Speakers.DominantSpeaker,
         });
         LogJoined(logger, participant.Name, room.Id, participantId);
         return true;

@@ -149,6 +149,7 @@
       state.sources.set(t, track.kind === 'audio' ? 'microphone' : 'camera');
     }
     for (const producer of message.producers) addRemoteProducer(producer);
+    if (message.dominantSpeaker) ui.setSpeaker(message.dominantSpeaker);
     renegotiate();
   }
 
@@ -220,7 +221,9 @@
     state.shareTrack = shareTrack;
     state.stopSharing = stopSharing;
     try {
-      state.localStream = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 640, height: 360 } });
+      // 960x540 lets the browser send three simulcast layers (240, 480, 960 wide); it sends two below that.
+      state.localStream = await navigator.mediaDevices.getUserMedia(
+        { audio: true, video: { width: { ideal: 960 }, height: { ideal: 540 } } });
     } catch (e) {
       fail('noDevices', { error: e.message });
       return;
