@@ -55,6 +55,22 @@ internal sealed class ChromiumLikeOffer
         return this;
     }
 
+    /// <summary>
+    /// A sending video section with RFC 8851 a=rid send lines and an RFC 8853 a=simulcast:send list given verbatim
+    /// (e.g. "q;h;f", "~q,q2;h"), without a=ssrc lines (Chromium announces simulcast SSRCs only through the RID
+    /// header extension, id 10 here).
+    /// </summary>
+    public ChromiumLikeOffer SimulcastVideo(string mid, string[] sendRids, string simulcastSend)
+    {
+        Video(mid, "sendonly");
+        foreach (string rid in sendRids)
+        {
+            Line($"a=rid:{rid} send");
+        }
+        Line("a=simulcast:send " + simulcastSend);
+        return this;
+    }
+
     /// <summary>A video section offering only AV1 (and its rtx), which the server does not accept.</summary>
     public ChromiumLikeOffer Av1Video(string mid, string direction, uint ssrc = 0)
     {

@@ -73,3 +73,10 @@ public sealed class MediaRelayServer : IAsyncDisposable
         }
     }
 }
+
+/// <summary>Room lookups for assertions.</summary>
+public static class MediaRelayServices
+{
+    public static MediaRelay.Server.Rooms.ConsultationRoom? GetRoom(this IServiceProvider services, string roomId) =>
+        services.GetRequiredService<MediaRelay.Server.Rooms.RoomRegistry>().TryGet(roomId, out var room) ? room : null;
+}

@@ -41,8 +41,13 @@ public static class RoomPages
     public static async Task<IReadOnlyList<InboundVideo>> ReadInboundVideoAsync(IPage page) =>
         await page.EvaluateAsync<InboundVideo[]>(Script) ?? [];
 
-    public static Task<string> ParticipantIdAsync(IPage page) =>
-        page.EvaluateAsync<string>("() => window.mediaRelay.participantId");
+    /// <summary>The id the server gave the page when it joined (waits for the join).</summary>
+    public static async Task<string> ParticipantIdAsync(IPage page)
+    {
+        await page.WaitForFunctionAsync("() => window.mediaRelay && window.mediaRelay.participantId",
+            null, new PageWaitForFunctionOptions { Timeout = 15_000 });
+        return await page.EvaluateAsync<string>("() => window.mediaRelay.participantId");
+    }
 
     /// <summary>Starts sharing a canvas (a stand-in for a screen or an image viewer) that redraws 5 times a second.</summary>
     public static Task ShareCanvasAsync(IPage page) => page.EvaluateAsync("""
