@@ -87,6 +87,21 @@ public class RtcpUnknownSsrcTests(HostFixture fixture) : IClassFixture<HostFixtu
         Assert.Equal([room.BobVideo], room.TakeKeyFrameRequests());
     }
 
+    [Fact]
+    public void Pli_for_a_consumer_whose_producer_closed_is_counted_and_reaches_nobody()
+    {
+        var room = MultiPartyRoom.Create(_host);
+        room.Room.CloseProducer(room.AliceVideo);
+        var drops = new RtcpDrops();
+
+        PeerRtcpReader.Handle(room.Bob.Peer, RtcpBytes.Pli(room.BobOfAliceVideo.Ssrc), Stopwatch.GetTimestamp(), Log);
+
+        Assert.Equal((0d, 1d), drops.Delta);
+        Assert.Empty(room.TakeKeyFrameRequests());
+        Assert.Equal([room.BobOfAliceAudio], room.Bob.Peer.Media.Consumers);
+        Assert.Equal([room.CarolOfBobVideo], room.Carol.Peer.Media.Consumers);
+    }
+
     [Theory]
     [InlineData(0xDEADBEEFu)]
     [InlineData(MultiPartyRoom.AliceVideoSsrc)] // another peer's publication

@@ -4,24 +4,29 @@ using Prometheus;
 namespace MediaRelay.Server.Diagnostics;
 
 /// <summary>
-/// Prometheus instruments of the media plane. Labelled children are resolved once into arrays so the packet path
-/// only increments (no label lookup, no allocation).
+/// Prometheus instruments of the media plane. The packet path only adds to plain 64-bit counters (one interlocked
+/// add, no label lookup, no allocation); they are copied into the Prometheus counters just before each scrape.
 /// </summary>
 public static class MediaMetrics
 {
+    private static readonly long[] DropCounts = new long[Enum.GetValues<DropReason>().Length];
+    private static long _received;
+    private static long _forwarded;
+    private static long _keyFrameRequests;
+
     private static readonly Counter DroppedCounter = Prometheus.Metrics.CreateCounter(
         "mediarelay_dropped_packets_total", "Datagrams or RTCP items dropped by the media loop, by reason.",
         new CounterConfiguration { LabelNames = ["reason"] });
 
     private static readonly Counter.Child[] Dropped = CreateDropChildren();
 
-    public static readonly Counter ReceivedPackets = Prometheus.Metrics.CreateCounter(
+    private static readonly Counter ReceivedCounter = Prometheus.Metrics.CreateCounter(
         "mediarelay_received_packets_total", "Datagrams received on the media port.");
 
-    public static readonly Counter ForwardedPackets = Prometheus.Metrics.CreateCounter(
+    private static readonly Counter ForwardedCounter = Prometheus.Metrics.CreateCounter(
         "mediarelay_forwarded_packets_total", "RTP packets sent to subscribers.");
 
-    public static readonly Counter KeyFrameRequests = Prometheus.Metrics.CreateCounter(
+    private static readonly Counter KeyFrameRequestCounter = Prometheus.Metrics.CreateCounter(
         "mediarelay_keyframe_requests_total", "PLI sent to publishers (after the 500 ms throttle).");
 
     public static readonly Gauge ConnectedPeers = Prometheus.Metrics.CreateGauge(
@@ -34,12 +39,34 @@ public static class MediaMetrics
         "mediarelay_signaling_errors_total", "Refused signaling requests and joins, by reason.",
         new CounterConfiguration { LabelNames = ["reason"] });
 
+    static MediaMetrics() => Prometheus.Metrics.DefaultRegistry.AddBeforeCollectCallback(Publish);
+
     /// <summary>Touches the type so its static instruments are created (and exported as zeros) at start-up.</summary>
     public static void EnsureRegistered() => _ = Dropped.Length;
 
-    public static void Drop(DropReason reason) => Dropped[(int)reason].Inc();
+    public static void Drop(DropReason reason) => Interlocked.Increment(ref DropCounts[(int)reason]);
 
-    public static double DroppedCount(DropReason reason) => Dropped[(int)reason].Value;
+    public static void PacketReceived() => Interlocked.Increment(ref _received);
+
+    public static void PacketForwarded() => Interlocked.Increment(ref _forwarded);
+
+    public static void KeyFrameRequested() => Interlocked.Increment(ref _keyFrameRequests);
+
+    public static double DroppedCount(DropReason reason) => Interlocked.Read(ref DropCounts[(int)reason]);
+
+    public static long ForwardedCount => Interlocked.Read(ref _forwarded);
+
+    /// <summary>Copies the packet-path counters into the Prometheus instruments (scrape time, any thread).</summary>
+    private static void Publish()
+    {
+        for (int i = 0; i < Dropped.Length; i++)
+        {
+            Dropped[i].IncTo(Interlocked.Read(ref DropCounts[i]));
+        }
+        ReceivedCounter.IncTo(Interlocked.Read(ref _received));
+        ForwardedCounter.IncTo(Interlocked.Read(ref _forwarded));
+        KeyFrameRequestCounter.IncTo(Interlocked.Read(ref _keyFrameRequests));
+    }
 
     public static void SignalingError(string reason) => SignalingErrorCounter.WithLabels(reason).Inc();
 

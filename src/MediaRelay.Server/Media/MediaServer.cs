@@ -193,7 +193,7 @@ public sealed partial class MediaServer : IHostedService, IUdpPacketHandler, IUd
     {
         try
         {
-            MediaMetrics.ReceivedPackets.Inc();
+            MediaMetrics.PacketReceived();
             switch (PacketDemux.Classify(packet.Span))
             {
                 case PacketKind.Stun:

@@ -40,6 +40,11 @@ internal sealed class PeerMediaTable
     public Producer? FindProducer(RtpPacket rtp, out int layer)
     {
         uint ssrc = rtp.Ssrc;
+        layer = 0;
+        if (ssrc == 0)
+        {
+            return null; // 0 marks a layer whose SSRC is not learned yet; no browser sends it
+        }
         Producer[] producers = Producers;
         for (int i = 0; i < producers.Length; i++)
         {
@@ -53,7 +58,6 @@ internal sealed class PeerMediaTable
                 }
             }
         }
-        layer = 0;
         if (MidExtensionId == 0 || !rtp.TryGetExtension(MidExtensionId, out ReadOnlySpan<byte> mid))
         {
             return null;
@@ -87,6 +91,10 @@ internal sealed class PeerMediaTable
     /// <summary>The layer of one of this peer's producers that uses <paramref name="ssrc"/>, or null.</summary>
     public ProducerLayer? FindLayer(uint ssrc)
     {
+        if (ssrc == 0)
+        {
+            return null;
+        }
         Producer[] producers = Producers;
         for (int i = 0; i < producers.Length; i++)
         {

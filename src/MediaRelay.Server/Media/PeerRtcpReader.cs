@@ -38,12 +38,7 @@ internal static class PeerRtcpReader
             {
                 continue;
             }
-            ReadOnlySpan<byte> data = packet.Buffer;
-            if (data.Length < 12)
-            {
-                badInput.Drop(DropReason.RtcpMalformed);
-                continue;
-            }
+            ReadOnlySpan<byte> data = packet.Buffer; // the reader guarantees ≥ 12 bytes for feedback packets
             if (packet.Count == FormatPli)
             {
                 RequestKeyFrame(peer, BinaryPrimitives.ReadUInt32BigEndian(data[8..]), badInput);

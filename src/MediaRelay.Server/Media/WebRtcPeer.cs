@@ -219,7 +219,7 @@ public sealed partial class WebRtcPeer : IRtpEgress, IPublisherFeedback, IDtlsPa
         {
             return false;
         }
-        MediaMetrics.ForwardedPackets.Inc();
+        MediaMetrics.PacketForwarded();
         return _server.Socket.SendTo(buffer.AsSpan(0, protectedLength), remote);
     }
 
@@ -244,7 +244,7 @@ public sealed partial class WebRtcPeer : IRtpEgress, IPublisherFeedback, IDtlsPa
         int length = RtcpPli.Write(_rtcpBuffer, _rtcpSenderSsrc, mediaSsrc);
         if (SendRtcp(_rtcpBuffer, length))
         {
-            MediaMetrics.KeyFrameRequests.Inc();
+            MediaMetrics.KeyFrameRequested();
         }
     }
 
