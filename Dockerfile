@@ -47,7 +47,9 @@ RUN apt-get update \
 WORKDIR /app
 COPY --from=build /app ./
 COPY --from=native /out/ ./
-ENV ASPNETCORE_URLS=http://0.0.0.0:8080 \
+# Plain (unprefixed) variables override appsettings.json, which binds loopback for local development. Set
+# MediaRelay__Media__AnnouncedAddress to the address browsers reach the host's UDP 40000 at.
+ENV Urls=http://0.0.0.0:8080 \
     MediaRelay__Media__BindAddress=0.0.0.0 \
     MediaRelay__DataDirectory=/data \
     DOTNET_gcServer=0
