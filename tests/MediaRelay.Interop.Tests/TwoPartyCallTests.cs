@@ -78,4 +78,24 @@ public sealed class TwoPartyCallTests(ChromiumFixture chromium, ITestOutputHelpe
         Assert.True(started.Elapsed >= TimeSpan.FromSeconds(3), "dropped before the consent timeout");
         Assert.Equal(1, call.Server.Media.PeerCount);
     }
+
+    [Fact]
+    public async Task ReloadedPage_RejoinsAndBothSeeEachOtherAgain()
+    {
+        await using var call = await TwoPartyCall.StartAsync(chromium, output, "ward-10");
+        await WebRtcStats.WaitForAsync(call.PageA, s => s.VideoFramesDecoded > 0, MediaTimeout);
+        string before = await RoomPages.ParticipantIdAsync(call.PageB);
+
+        await call.PageB.ReloadAsync();
+
+        string after = await RoomPages.ParticipantIdAsync(call.PageB);
+        Assert.NotEqual(before, after);
+        await WebRtcStats.WaitForAsync(call.PageB, s => s.VideoFramesDecoded > 0 && s.AudioPacketsReceived > 0, MediaTimeout);
+        Assert.True(await RoomPages.WaitAsync(async () =>
+            (await RoomPages.ReadInboundVideoAsync(call.PageA)).Any(v => v.ParticipantId == after && v.FramesDecoded > 0),
+            MediaTimeout), "page A does not decode the rejoined page");
+        Assert.Equal(0, await call.PageA.Locator($".tile[data-participant=\"{before}\"]").CountAsync());
+        Assert.True(await WebRtcStats.WaitForAsync(
+            () => Task.FromResult(call.Server.Media.PeerCount == 2), MediaTimeout), "the old peer was not dropped");
+    }
 }
