@@ -73,5 +73,9 @@ public class RouterFanOutBenchmarks
         public void SendPictureLossIndication(uint mediaSsrc)
         {
         }
+
+        public void SendNack(uint mediaSsrc, ReadOnlySpan<ushort> sequences)
+        {
+        }
     }
 }

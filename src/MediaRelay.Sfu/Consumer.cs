@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using MediaRelay.Core;
 using MediaRelay.Rtp;
+using MediaRelay.Rtp.Rtcp;
+using MediaRelay.Sfu.Nack;
 using MediaRelay.Sfu.Rtcp;
 
 namespace MediaRelay.Sfu;
@@ -39,6 +41,10 @@ public sealed class Consumer
     private long _bytesSent;
     private long _packetsDropped;
     private long _layerSwitches;
+    private ushort _syncOutputSequence;
+    private long _retransmitted;
+    private long _retransmissionMisses;
+    private readonly NackResponder _nackResponder = new();
 
     public Consumer(string id, Producer producer, string subscriberId, IRtpEgress egress, uint ssrc, byte payloadType,
         ushort initialSequence, uint initialTimestamp)
@@ -77,6 +83,12 @@ public sealed class Consumer
     public long BytesSent => Interlocked.Read(ref _bytesSent);
     public long PacketsDropped => Interlocked.Read(ref _packetsDropped);
     public long LayerSwitches => Interlocked.Read(ref _layerSwitches);
+
+    /// <summary>Packets resent because the subscriber reported them lost (RFC 4585 §6.2.1).</summary>
+    public long Retransmitted => Interlocked.Read(ref _retransmitted);
+
+    /// <summary>NACKed packets no longer (or never) in the retransmission cache.</summary>
+    public long RetransmissionMisses => Interlocked.Read(ref _retransmissionMisses);
 
     /// <summary>What this consumer sent, for its sender reports and round-trip time (RFC 3550 §6.4.1).</summary>
     public RtpSendStatistics SendStatistics { get; } = new();
@@ -155,18 +167,72 @@ public sealed class Consumer
         Send(packet, payload, timestamp);
     }
 
-    private void Send(RtpPacket packet, ReadOnlySpan<byte> payload, long timestamp)
+    /// <summary>
+    /// The subscriber lost some of what we sent: resend those still cached, rewritten exactly as the first time
+    /// (plain retransmission on the media SSRC; RFC 4585 §6.2.1). Only packets of the current layer since its sync
+    /// point map back to the publisher's numbers. Media loop only; allocation-free.
+    /// </summary>
+    public void OnNack(RtcpNack nack, long now)
     {
-        ushort sequence = (ushort)(packet.SequenceNumber + _seqOffset);
-        uint rtpTimestamp = packet.Timestamp + _timestampOffset;
+        int layer = _currentLayer;
+        RetransmissionCache? cache = layer >= 0 ? _layers[layer].Retransmissions : null;
+        if (cache is null || Paused || IsClosed)
+        {
+            return;
+        }
+        if (SendStatistics.HasRoundTrip)
+        {
+            _nackResponder.SetRtt(SendStatistics.LastRoundTrip);
+        }
+        _nackResponder.BeginNack();
+        foreach (ushort output in nack)
+        {
+            if (SequenceNumber.Diff(output, _syncOutputSequence) < 0 || SequenceNumber.IsNewer(output, _lastSequence))
+            {
+                continue; // before the current layer's sync point, or never sent
+            }
+            ushort input = (ushort)(output - _seqOffset);
+            if (!cache.TryGet(input, now, out PooledPacket original)
+                || !RtpPacket.TryParse(original.Buffer.AsSpan(0, original.Length), out RtpPacket packet))
+            {
+                _retransmissionMisses++;
+                continue;
+            }
+            if (!_nackResponder.ShouldResend(output, now))
+            {
+                continue;
+            }
+            if (Write(packet, packet.Payload, output, packet.Timestamp + _timestampOffset) is int length and > 0
+                && _egress.SendRtp(_sendBuffer, length))
+            {
+                _retransmitted++;
+            }
+        }
+    }
+
+    /// <summary>Writes the rewritten header and the payload into the send buffer; 0 when it does not fit.</summary>
+    private int Write(RtpPacket packet, ReadOnlySpan<byte> payload, ushort sequence, uint rtpTimestamp)
+    {
         int headerLength = RtpHeaderWriter.Write(_sendBuffer, packet.Marker, PayloadType, sequence, rtpTimestamp, Ssrc);
         int length = headerLength + payload.Length;
         if (length + ProtectionHeadroom > _sendBuffer.Length)
         {
+            return 0;
+        }
+        payload.CopyTo(_sendBuffer.AsSpan(headerLength));
+        return length;
+    }
+
+    private void Send(RtpPacket packet, ReadOnlySpan<byte> payload, long timestamp)
+    {
+        ushort sequence = (ushort)(packet.SequenceNumber + _seqOffset);
+        uint rtpTimestamp = packet.Timestamp + _timestampOffset;
+        int length = Write(packet, payload, sequence, rtpTimestamp);
+        if (length == 0)
+        {
             _packetsDropped++;
             return;
         }
-        payload.CopyTo(_sendBuffer.AsSpan(headerLength));
 
         if (SequenceNumber.IsNewer(sequence, _lastSequence))
         {
@@ -229,6 +295,7 @@ public sealed class Consumer
     private void Rebase(RtpPacket packet, long timestamp)
     {
         _seqOffset = (ushort)(_lastSequence + 1 - packet.SequenceNumber);
+        _syncOutputSequence = (ushort)(_lastSequence + 1);
         uint target = _lastTimestamp;
         if (_started)
         {

@@ -18,4 +18,7 @@ public interface IPublisherFeedback
 {
     /// <summary>Ask the publisher for a keyframe on <paramref name="mediaSsrc"/> (RFC 4585 §6.3.1 PLI).</summary>
     void SendPictureLossIndication(uint mediaSsrc);
+
+    /// <summary>Ask the publisher to resend lost packets of <paramref name="mediaSsrc"/> (RFC 4585 §6.2.1 NACK).</summary>
+    void SendNack(uint mediaSsrc, ReadOnlySpan<ushort> sequences);
 }

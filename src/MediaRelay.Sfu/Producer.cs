@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using MediaRelay.Core;
 using MediaRelay.Rtp;
 using MediaRelay.Rtp.Codecs;
 using MediaRelay.Sfu.Speaker;
@@ -54,7 +55,7 @@ public sealed class Producer
         _layers = new ProducerLayer[rids.Count];
         for (int i = 0; i < rids.Count; i++)
         {
-            _layers[i] = new ProducerLayer(i, rids[i], 0);
+            _layers[i] = new ProducerLayer(i, rids[i], 0, kind == MediaKind.Video);
         }
     }
 
@@ -91,15 +92,27 @@ public sealed class Producer
     public void BindSsrc(int layer, uint ssrc) => _layers[layer].Ssrc = ssrc;
 
     /// <summary>Forwards one decrypted packet of a plain track.</summary>
-    public void OnRtp(RtpPacket packet, long timestamp) => OnRtp(packet, 0, timestamp);
+    public void OnRtp(RtpPacket packet, long timestamp) => OnRtp(null, packet, 0, timestamp);
+
+    /// <summary>Forwards one decrypted packet of <paramref name="layer"/> (no retransmission copy kept).</summary>
+    public void OnRtp(RtpPacket packet, int layer, long timestamp) => OnRtp(null, packet, layer, timestamp);
 
     /// <summary>
     /// Forwards one decrypted packet of <paramref name="layer"/> to every consumer. Synchronous, allocation-free;
-    /// the packet is borrowed.
+    /// the packet is borrowed. When <paramref name="owner"/> (the pooled buffer holding the plaintext, its Length the
+    /// plaintext length) is given, a video layer retains it for retransmissions.
     /// </summary>
-    public void OnRtp(RtpPacket packet, int layer, long timestamp)
+    public void OnRtp(PooledPacket? owner, RtpPacket packet, int layer, long timestamp)
     {
         ProducerLayer l = _layers[layer];
+        if (l.Nacks is not null)
+        {
+            l.Nacks.OnPacket(packet.SequenceNumber, timestamp);
+            if (owner is not null)
+            {
+                l.Retransmissions!.Store(owner, packet.SequenceNumber, timestamp);
+            }
+        }
         _packets++;
         _bytes += packet.PayloadLength;
         l.Packets++;
@@ -138,6 +151,34 @@ public sealed class Producer
     /// <summary>The audio level a packet of this producer carried (media loop).</summary>
     public void OnAudioLevel(AudioLevel level, long timestamp) =>
         Volatile.Read(ref _speakers)?.OnAudioLevel(_speakerSlot, level, timestamp);
+
+    /// <summary>
+    /// Media-loop timer: asks the publisher for what its leg lost (NACK, retried every round trip), or for a keyframe
+    /// when too much is gone to repair; keeps retransmission copies about as long as a subscriber may still ask.
+    /// </summary>
+    public void OnTick(long now, TimeSpan roundTrip)
+    {
+        Span<ushort> lost = stackalloc ushort[64];
+        for (int i = 0; i < _layers.Length; i++)
+        {
+            ProducerLayer l = _layers[i];
+            if (l.Nacks is null || l.Ssrc == 0)
+            {
+                continue;
+            }
+            int count = l.Nacks.CollectDue(now, roundTrip, lost);
+            if (count > 0)
+            {
+                _feedback.SendNack(l.Ssrc, lost[..count]);
+            }
+            if (l.Nacks.KeyFrameNeeded)
+            {
+                l.Nacks.ClearKeyFrameNeeded();
+                RequestKeyFrame(i);
+            }
+            l.Retransmissions!.SetMaxAge(TimeSpan.FromMilliseconds(Math.Clamp(roundTrip.TotalMilliseconds * 4, 300, 2000)));
+        }
+    }
 
     /// <summary>Asks for a keyframe on every layer (any thread).</summary>
     public void RequestKeyFrame()
@@ -241,9 +282,26 @@ public sealed class Producer
         lock (_writeLock)
         {
             IsClosed = true;
+            ReleaseRetransmissionsLater();
             Consumer[] old = _consumers;
             Volatile.Write(ref _consumers, []);
             return old;
         }
+    }
+
+    /// <summary>
+    /// Returns the retained buffers to the pool. The media loop may still be serving a retransmission from them, so
+    /// this happens a little later, off the loop.
+    /// </summary>
+    private void ReleaseRetransmissionsLater()
+    {
+        ProducerLayer[] layers = _layers;
+        _ = Task.Delay(TimeSpan.FromSeconds(2)).ContinueWith(_ =>
+        {
+            foreach (ProducerLayer l in layers)
+            {
+                l.Retransmissions?.Clear();
+            }
+        }, TaskScheduler.Default);
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using MediaRelay.Sfu.Nack;
 using MediaRelay.Sfu.Rtcp;
 
 namespace MediaRelay.Sfu;
@@ -12,12 +13,26 @@ public sealed class ProducerLayer
     /// <summary>A layer with no packet for this long is considered stopped (the publisher dropped it).</summary>
     public static readonly long ActiveWindowTicks = Stopwatch.Frequency;
 
-    internal ProducerLayer(int index, string? rid, uint ssrc)
+    /// <summary>Packets a video layer keeps for retransmission to subscribers (about 2 s at the top layer's rate).</summary>
+    public const int RetransmissionCapacity = 512;
+
+    internal ProducerLayer(int index, string? rid, uint ssrc, bool video)
     {
         Index = index;
         Rid = rid;
         Ssrc = ssrc;
+        if (video)
+        {
+            Retransmissions = new RetransmissionCache(TimeSpan.FromSeconds(1), RetransmissionCapacity);
+            Nacks = new NackGenerator();
+        }
     }
+
+    /// <summary>Recent plaintext packets (retained pooled buffers) to answer subscribers' NACKs; null for audio.</summary>
+    public RetransmissionCache? Retransmissions { get; }
+
+    /// <summary>Losses on the publisher's leg to ask it for (RFC 4585 NACK); null for audio.</summary>
+    public NackGenerator? Nacks { get; }
 
     public int Index { get; }
 

@@ -149,7 +149,7 @@ public class OfferAnswererTests(HostFixture fixture) : IClassFixture<HostFixture
 
         uint audioSsrc = AnswerAssert.Subscribed(_host, bob, answer.Media[2], alice.Id, audioId, 111);
         uint videoSsrc = AnswerAssert.Subscribed(_host, bob, answer.Media[3], alice.Id, videoId, 120);
-        Assert.Equal(["ccm fir", "nack pli"], answer.Media[3].GetRtpMaps()[0].RtcpFeedback);
+        Assert.Equal(["ccm fir", "nack", "nack pli"], answer.Media[3].GetRtpMaps()[0].RtcpFeedback);
         AnswerAssert.Rejected(answer.Media[4]);
         Assert.Empty(alice.Room.Router.Producers.SelectMany(p => p.Consumers)); // not before Commit
 

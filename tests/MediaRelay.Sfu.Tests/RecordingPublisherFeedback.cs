@@ -13,4 +13,8 @@ internal sealed class RecordingPublisherFeedback : IPublisherFeedback
     public int Count => _pictureLossIndications.Count;
 
     public void SendPictureLossIndication(uint mediaSsrc) => _pictureLossIndications.Add(mediaSsrc);
+
+    public List<(uint Ssrc, ushort[] Sequences)> Nacks { get; } = [];
+
+    public void SendNack(uint mediaSsrc, ReadOnlySpan<ushort> sequences) => Nacks.Add((mediaSsrc, sequences.ToArray()));
 }

@@ -13,6 +13,8 @@ public static class MediaMetrics
     private static long _received;
     private static long _forwarded;
     private static long _keyFrameRequests;
+    private static long _nackedPackets;
+    private static long _retransmittedPackets;
 
     private static readonly Counter DroppedCounter = Prometheus.Metrics.CreateCounter(
         "mediarelay_dropped_packets_total", "Datagrams or RTCP items dropped by the media loop, by reason.",
@@ -25,6 +27,12 @@ public static class MediaMetrics
 
     private static readonly Counter ForwardedCounter = Prometheus.Metrics.CreateCounter(
         "mediarelay_forwarded_packets_total", "RTP packets sent to subscribers.");
+
+    private static readonly Counter NackedCounter = Prometheus.Metrics.CreateCounter(
+        "mediarelay_nacked_packets_total", "Lost packets the server asked publishers to resend (RFC 4585 NACK).");
+
+    private static readonly Counter RetransmittedCounter = Prometheus.Metrics.CreateCounter(
+        "mediarelay_retransmitted_packets_total", "Packets resent to subscribers that reported them lost.");
 
     private static readonly Counter KeyFrameRequestCounter = Prometheus.Metrics.CreateCounter(
         "mediarelay_keyframe_requests_total", "PLI sent to publishers (after the 500 ms throttle).");
@@ -52,6 +60,14 @@ public static class MediaMetrics
 
     public static void KeyFrameRequested() => Interlocked.Increment(ref _keyFrameRequests);
 
+    public static void NackSent(int packets) => Interlocked.Add(ref _nackedPackets, packets);
+
+    public static void Retransmitted(long packets) => Interlocked.Add(ref _retransmittedPackets, packets);
+
+    public static long RetransmittedCount => Interlocked.Read(ref _retransmittedPackets);
+
+    public static long NackedCount => Interlocked.Read(ref _nackedPackets);
+
     public static double DroppedCount(DropReason reason) => Interlocked.Read(ref DropCounts[(int)reason]);
 
     public static long ForwardedCount => Interlocked.Read(ref _forwarded);
@@ -66,6 +82,8 @@ public static class MediaMetrics
         ReceivedCounter.IncTo(Interlocked.Read(ref _received));
         ForwardedCounter.IncTo(Interlocked.Read(ref _forwarded));
         KeyFrameRequestCounter.IncTo(Interlocked.Read(ref _keyFrameRequests));
+        NackedCounter.IncTo(Interlocked.Read(ref _nackedPackets));
+        RetransmittedCounter.IncTo(Interlocked.Read(ref _retransmittedPackets));
     }
 
     public static void SignalingError(string reason) => SignalingErrorCounter.WithLabels(reason).Inc();

@@ -14,6 +14,7 @@ internal static class PeerRtcpReader
 {
     private const byte SenderReport = 200;            // RFC 3550 §6.4.1
     private const byte ReceiverReport = 201;          // RFC 3550 §6.4.2
+    private const byte TransportFeedback = 205;       // RFC 4585 §6.1 RTPFB
     private const byte PayloadSpecificFeedback = 206; // RFC 4585 §6.1 PSFB
     private const byte FormatPli = 1;                 // RFC 4585 §6.3.1
     private const byte FormatFir = 4;                 // RFC 5104 §4.3.1
@@ -32,6 +33,11 @@ internal static class PeerRtcpReader
             if (type == ReceiverReport)
             {
                 OnReceiverReport(peer, packet.Buffer, badInput);
+                continue;
+            }
+            if (type == TransportFeedback && packet.Count == RtcpNack.Format)
+            {
+                OnNack(peer, packet.Buffer, arrival, badInput);
                 continue;
             }
             if (type != PayloadSpecificFeedback)
@@ -76,6 +82,24 @@ internal static class PeerRtcpReader
         {
             OnReportBlock(peer, report.GetReportBlock(i));
         }
+    }
+
+    private static void OnNack(WebRtcPeer peer, Span<byte> buffer, long arrival, BadInputLog badInput)
+    {
+        if (!RtcpNack.TryParse(buffer, out RtcpNack nack))
+        {
+            badInput.Drop(DropReason.RtcpMalformed);
+            return;
+        }
+        Consumer? consumer = peer.Media.FindConsumer(nack.MediaSsrc);
+        if (consumer is null)
+        {
+            badInput.Drop(DropReason.RtcpUnknownSsrc);
+            return;
+        }
+        long before = consumer.Retransmitted;
+        consumer.OnNack(nack, arrival);
+        MediaMetrics.Retransmitted(consumer.Retransmitted - before);
     }
 
     private static void OnReceiverReport(WebRtcPeer peer, Span<byte> buffer, BadInputLog badInput)

@@ -22,7 +22,7 @@ public sealed partial class WebRtcPeer : IRtpEgress, IPublisherFeedback, IDtlsPa
 {
     private readonly MediaServer _server;
     private readonly ILogger _logger;
-    private readonly byte[] _rtcpBuffer = GC.AllocateUninitializedArray<byte>(256, pinned: true);
+    private readonly byte[] _rtcpBuffer = GC.AllocateUninitializedArray<byte>(512, pinned: true);
     private readonly uint _rtcpSenderSsrc = (uint)Random.Shared.Next(1, int.MaxValue);
     private readonly PeerRtcpReporter _reporter;
     private DtlsSession? _dtls;
@@ -186,7 +186,8 @@ public sealed partial class WebRtcPeer : IRtpEgress, IPublisherFeedback, IDtlsPa
         {
             producer.OnAudioLevel(level, packet.ReceivedTimestamp);
         }
-        producer.OnRtp(rtp, layer, packet.ReceivedTimestamp);
+        packet.Length = length; // the plaintext: what a retransmission cache keeps
+        producer.OnRtp(packet, rtp, layer, packet.ReceivedTimestamp);
     }
 
     private static DropReason DropFor(SrtpStatus status) => status switch
@@ -199,9 +200,19 @@ public sealed partial class WebRtcPeer : IRtpEgress, IPublisherFeedback, IDtlsPa
     /// <summary>Periodic work on the media loop: this peer's RTCP reports.</summary>
     internal void OnTick(long now)
     {
-        if (IsConnected && !_closed)
+        if (!IsConnected || _closed)
         {
-            _reporter.OnTick(now);
+            return;
+        }
+        _reporter.OnTick(now);
+        PeerMediaTable media = Media;
+        if (media.Producers.Length > 0)
+        {
+            TimeSpan roundTrip = RoundTrip(media);
+            foreach (Producer producer in media.Producers)
+            {
+                producer.OnTick(now, roundTrip);
+            }
         }
     }
 
@@ -236,6 +247,33 @@ public sealed partial class WebRtcPeer : IRtpEgress, IPublisherFeedback, IDtlsPa
             return false;
         }
         return _server.Socket.SendTo(buffer.AsSpan(0, protectedLength), remote);
+    }
+
+    /// <summary>
+    /// This peer's round-trip time, measured on its subscriber side (our SRs and its RRs share the path its media
+    /// comes in on); 100 ms until measured.
+    /// </summary>
+    private static TimeSpan RoundTrip(PeerMediaTable media)
+    {
+        TimeSpan best = TimeSpan.Zero;
+        foreach (Consumer consumer in media.Consumers)
+        {
+            if (consumer.SendStatistics.HasRoundTrip && consumer.SendStatistics.LastRoundTrip > best)
+            {
+                best = consumer.SendStatistics.LastRoundTrip;
+            }
+        }
+        return best > TimeSpan.Zero ? best : TimeSpan.FromMilliseconds(100);
+    }
+
+    /// <summary>RFC 4585 §6.2.1: generic NACK towards this (publishing) peer. Media loop only.</summary>
+    public void SendNack(uint mediaSsrc, ReadOnlySpan<ushort> sequences)
+    {
+        int length = RtcpNack.Write(_rtcpBuffer, _rtcpSenderSsrc, mediaSsrc, sequences);
+        if (length > 0 && SendRtcp(_rtcpBuffer, length))
+        {
+            MediaMetrics.NackSent(sequences.Length);
+        }
     }
 
     /// <summary>RFC 4585 §6.3.1: PLI towards this (publishing) peer. Media loop only.</summary>

@@ -16,7 +16,7 @@ namespace MediaRelay.Server.Negotiation;
 public sealed class OfferAnswerer(MediaServer media, IOptions<MediaRelayOptions> options)
 {
     private static readonly string[] PublisherFeedback = ["goog-remb", "ccm fir", "nack", "nack pli"];
-    private static readonly string[] SubscriberFeedback = ["ccm fir", "nack pli"];
+    private static readonly string[] SubscriberFeedback = ["ccm fir", "nack", "nack pli"];
 
     public OfferResult Answer(Participant participant, string offerText, IReadOnlyDictionary<string, string> subscriptions,
         IReadOnlyDictionary<string, string> sources)

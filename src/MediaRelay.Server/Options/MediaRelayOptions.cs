@@ -46,7 +46,7 @@ public sealed class MediaOptions
     public long SimulcastStartBitrate { get; set; } = 1_200_000;
 
     /// <summary>Upper bound of pooled packet buffers (bounds memory under floods).</summary>
-    public int PacketPoolSize { get; set; } = 16384;
+    public int PacketPoolSize { get; set; } = 65536; // ≈ 100 MB at most; retransmission caches hold part of it
 
     /// <summary>Video codecs accepted from publishers, most preferred first (one per room keeps everyone decoding).</summary>
     public List<string> VideoCodecs { get; set; } = ["VP8", "H264"];

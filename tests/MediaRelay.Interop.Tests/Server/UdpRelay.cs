@@ -25,6 +25,16 @@ public sealed class UdpRelay : IDisposable
 
     public int Port { get; }
 
+    /// <summary>
+    /// Impairment of every datagram clients send to the server, for legs without their own
+    /// <see cref="Leg.UpstreamPath"/>; null forwards untouched. One path shared by all legs acts as one bottleneck.
+    /// </summary>
+    public ImpairedPath? Upstream { get; set; }
+
+    /// <summary>Impairment of every datagram the server sends to clients, for legs without their own
+    /// <see cref="Leg.DownstreamPath"/>; null forwards untouched.</summary>
+    public ImpairedPath? Downstream { get; set; }
+
     private readonly ConcurrentDictionary<int, bool> _silencedPorts = new();
 
     /// <summary>
@@ -73,6 +83,12 @@ public sealed class UdpRelay : IDisposable
                 continue;
             }
             leg.Record(datagram);
+            ImpairedPath? path = leg.UpstreamPath ?? Upstream;
+            if (path is not null)
+            {
+                path.Send(leg.Upstream, datagram, _server!);
+                continue;
+            }
             await leg.Upstream.SendToAsync(datagram, SocketFlags.None, _server!);
         }
     }
@@ -106,6 +122,12 @@ public sealed class UdpRelay : IDisposable
         public int Order { get; }
         public Socket Upstream { get; } = new(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
 
+        /// <summary>This leg's client → server impairment, overriding <see cref="UdpRelay.Upstream"/>.</summary>
+        public ImpairedPath? UpstreamPath { get; set; }
+
+        /// <summary>This leg's server → client impairment, overriding <see cref="UdpRelay.Downstream"/>.</summary>
+        public ImpairedPath? DownstreamPath { get; set; }
+
         /// <summary>The most recent datagrams the client sent whose first byte says RTP/RTCP (RFC 7983).</summary>
         public IReadOnlyList<byte[]> RecentSrtp => _recent.ToArray();
 
@@ -134,6 +156,12 @@ public sealed class UdpRelay : IDisposable
                     int n = await Upstream.ReceiveAsync(buffer, SocketFlags.None, _relay._stop.Token);
                     if (_relay.IsSilenced(Client))
                     {
+                        continue;
+                    }
+                    ImpairedPath? path = DownstreamPath ?? _relay.Downstream;
+                    if (path is not null)
+                    {
+                        path.Send(_relay._front, buffer.AsSpan(0, n), Client);
                         continue;
                     }
                     await _relay._front.SendToAsync(buffer.AsMemory(0, n), SocketFlags.None, Client);

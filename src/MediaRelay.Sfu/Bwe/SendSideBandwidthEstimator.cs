@@ -1,0 +1,257 @@
+using MediaRelay.Rtp.Rtcp;
+
+namespace MediaRelay.Sfu.Bwe;
+
+/// <summary>
+/// Send-side bandwidth estimate from transport-wide feedback (draft-holmer-rmcat-transport-wide-cc-extensions-01,
+/// control per draft-ietf-rmcat-gcc-02 §5–6). Estimate = min(delay-based, loss-based), clamped to the options.
+/// <para>Delay-based: sent packets are grouped into 5 ms send bursts; each completed group's arrival-minus-send delta
+/// against the previous group feeds a <see cref="TrendlineEstimator"/>. Over-use: estimate = 0.85 × acked rate
+/// (at most once per 200 ms) and the acked rate is remembered as the link capacity. Under-use: hold. Normal:
+/// increase, additively by one 1200-byte packet per 200 ms response time (48 kbps/s) while a capacity is known,
+/// else multiplicatively by 8 %/s; a capacity is forgotten once the acked rate exceeds it by 15 %. The estimate
+/// never grows past 1.5 × acked rate + 10 kbps.</para>
+/// <para>Loss-based: loss fraction over windows of at least 20 reported packets. Above 10 %: estimate × (1 − 0.5 ×
+/// loss), at most once per 300 ms. Below 2 %: grows by 8 %/s. Between: hold. It never exceeds the delay-based
+/// estimate.</para>
+/// Acked rate: bytes of received packets over the last 500 ms of (remote) arrival time. Time in µs; zero allocation
+/// per packet and per feedback.
+/// </summary>
+public sealed class SendSideBandwidthEstimator
+{
+    public const int HistorySize = 4096;
+    private const int HistoryMask = HistorySize - 1;
+    private const long GroupSpanMicros = 5_000;
+    private const double DecreaseFactor = 0.85;
+    private const long DecreaseIntervalMicros = 200_000;
+    private const double AdditiveBitsPerSecond = 1200 * 8 / 0.2;
+    private const double MultiplicativePerSecond = 1.08;
+    private const double CapacityResetFactor = 1.15;
+    private const long AckedWindowMicros = 500_000;
+    private const int AckedRingSize = 2048;
+    private const int LossWindowPackets = 20;
+    private const double LossHigh = 0.10;
+    private const double LossLow = 0.02;
+    private const long LossDecreaseIntervalMicros = 300_000;
+    private const long MaxIncreaseStepMicros = 1_000_000;
+
+    private readonly BandwidthEstimatorOptions _options;
+    private readonly TrendlineEstimator _trendline = new();
+
+    private readonly int[] _sentSequence = new int[HistorySize]; // -1 empty
+    private readonly int[] _sentSize = new int[HistorySize];
+    private readonly long[] _sentMicros = new long[HistorySize];
+    private readonly bool[] _reported = new bool[HistorySize];
+
+    private readonly long[] _ackedArrival = new long[AckedRingSize];
+    private readonly int[] _ackedBytes = new int[AckedRingSize];
+    private int _ackedHead;
+    private int _ackedCount;
+    private long _ackedSum;
+    private long _firstArrival = long.MinValue;
+
+    private bool _groupOpen;
+    private long _groupFirstSend;
+    private long _groupLastSend;
+    private long _groupLastArrival;
+    private bool _hasPreviousGroup;
+    private long _previousLastSend;
+    private long _previousLastArrival;
+
+    private double _delayBased;
+    private double _lossBased;
+    private double _capacity = -1;
+    private long _lastDecrease = long.MinValue / 2;
+    private long _lastUpdate = long.MinValue;
+    private int _lossTotal;
+    private int _lossLost;
+    private double _lastLossFraction;
+    private long _lastLossDecrease = long.MinValue / 2;
+
+    public SendSideBandwidthEstimator(BandwidthEstimatorOptions? options = null)
+    {
+        _options = options ?? new BandwidthEstimatorOptions();
+        _delayBased = _options.InitialBitsPerSecond;
+        _lossBased = _options.InitialBitsPerSecond;
+        Array.Fill(_sentSequence, -1);
+    }
+
+    public long EstimateBitsPerSecond =>
+        (long)Math.Clamp(Math.Min(_delayBased, _lossBased), _options.MinBitsPerSecond, _options.MaxBitsPerSecond);
+
+    public long DelayBasedBitsPerSecond => (long)_delayBased;
+
+    public long LossBasedBitsPerSecond => (long)_lossBased;
+
+    public BandwidthUsage Usage => _trendline.State;
+
+    /// <summary>Acked throughput over the last 500 ms of arrivals, or 0 before 100 ms of history.</summary>
+    public long AckedBitsPerSecond
+    {
+        get
+        {
+            if (_ackedCount == 0)
+            {
+                return 0;
+            }
+            long latest = _ackedArrival[(_ackedHead - 1 + AckedRingSize) % AckedRingSize];
+            long span = Math.Min(AckedWindowMicros, latest - _firstArrival);
+            return span < 100_000 ? 0 : _ackedSum * 8 * 1_000_000 / span;
+        }
+    }
+
+    /// <summary>Last loss fraction measured over a window of at least 20 packets.</summary>
+    public double LossFraction => _lastLossFraction;
+
+    public void OnPacketSent(ushort transportSequence, int size, long sendMicros)
+    {
+        int slot = transportSequence & HistoryMask;
+        _sentSequence[slot] = transportSequence;
+        _sentSize[slot] = size;
+        _sentMicros[slot] = sendMicros;
+        _reported[slot] = false;
+    }
+
+    /// <summary>Applies decoded feedback (see <see cref="RtcpTransportFeedback.TryRead"/>) received at <paramref name="nowMicros"/>.</summary>
+    public void OnFeedback(ReadOnlySpan<RtcpTransportFeedback.PacketResult> results, long nowMicros)
+    {
+        for (int i = 0; i < results.Length; i++)
+        {
+            RtcpTransportFeedback.PacketResult result = results[i];
+            int slot = result.Sequence & HistoryMask;
+            if (_sentSequence[slot] != result.Sequence || _reported[slot])
+            {
+                continue; // unknown (too old) or already reported
+            }
+            if (!result.Received)
+            {
+                _lossTotal++;
+                _lossLost++;
+                continue; // a lost packet may still be reported received later; keep it open
+            }
+            _reported[slot] = true;
+            _lossTotal++;
+            AddAcked(result.ArrivalMicros, _sentSize[slot]);
+            AddToGroup(_sentMicros[slot], result.ArrivalMicros);
+        }
+        UpdateDelayBased(nowMicros);
+        UpdateLossBased(nowMicros);
+        _lastUpdate = nowMicros;
+    }
+
+    private void AddAcked(long arrival, int size)
+    {
+        if (_firstArrival == long.MinValue)
+        {
+            _firstArrival = arrival;
+        }
+        if (_ackedCount == AckedRingSize)
+        {
+            DropOldestAcked();
+        }
+        _ackedArrival[_ackedHead] = arrival;
+        _ackedBytes[_ackedHead] = size;
+        _ackedHead = (_ackedHead + 1) % AckedRingSize;
+        _ackedCount++;
+        _ackedSum += size;
+        while (_ackedCount > 0 && _ackedArrival[(_ackedHead - _ackedCount + AckedRingSize) % AckedRingSize] < arrival - AckedWindowMicros)
+        {
+            DropOldestAcked();
+        }
+    }
+
+    private void DropOldestAcked()
+    {
+        int tail = (_ackedHead - _ackedCount + AckedRingSize) % AckedRingSize;
+        _ackedSum -= _ackedBytes[tail];
+        _ackedCount--;
+    }
+
+    private void AddToGroup(long send, long arrival)
+    {
+        if (!_groupOpen)
+        {
+            StartGroup(send, arrival);
+            return;
+        }
+        if (send < _groupFirstSend)
+        {
+            return; // reordered from an earlier group: no delay sample
+        }
+        if (send - _groupFirstSend <= GroupSpanMicros)
+        {
+            _groupLastSend = Math.Max(_groupLastSend, send);
+            _groupLastArrival = Math.Max(_groupLastArrival, arrival);
+            return;
+        }
+        if (_hasPreviousGroup)
+        {
+            _trendline.Update(
+                _groupLastArrival - _previousLastArrival, _groupLastSend - _previousLastSend, _groupLastArrival);
+        }
+        _hasPreviousGroup = true;
+        _previousLastSend = _groupLastSend;
+        _previousLastArrival = _groupLastArrival;
+        StartGroup(send, arrival);
+    }
+
+    private void StartGroup(long send, long arrival)
+    {
+        _groupOpen = true;
+        _groupFirstSend = send;
+        _groupLastSend = send;
+        _groupLastArrival = arrival;
+    }
+
+    private void UpdateDelayBased(long now)
+    {
+        double seconds = _lastUpdate == long.MinValue ? 0 : Math.Min(now - _lastUpdate, MaxIncreaseStepMicros) / 1e6;
+        long acked = AckedBitsPerSecond;
+        switch (_trendline.State)
+        {
+            case BandwidthUsage.Overusing:
+                if (acked > 0 && now - _lastDecrease >= DecreaseIntervalMicros)
+                {
+                    _capacity = _capacity < 0 || Math.Abs(acked - _capacity) > 0.3 * _capacity
+                        ? acked
+                        : (0.8 * _capacity) + (0.2 * acked);
+                    _delayBased = Math.Min(_delayBased, DecreaseFactor * acked);
+                    _lastDecrease = now;
+                }
+                break;
+            case BandwidthUsage.Normal:
+                if (_capacity > 0 && acked > CapacityResetFactor * _capacity)
+                {
+                    _capacity = -1;
+                }
+                double increased = _capacity > 0
+                    ? _delayBased + (AdditiveBitsPerSecond * seconds)
+                    : _delayBased * Math.Pow(MultiplicativePerSecond, seconds);
+                double ceiling = acked > 0 ? Math.Max(_delayBased, (1.5 * acked) + 10_000) : increased;
+                _delayBased = Math.Min(increased, ceiling);
+                break;
+        }
+        _delayBased = Math.Clamp(_delayBased, _options.MinBitsPerSecond, _options.MaxBitsPerSecond);
+    }
+
+    private void UpdateLossBased(long now)
+    {
+        if (_lossTotal >= LossWindowPackets)
+        {
+            _lastLossFraction = (double)_lossLost / _lossTotal;
+            _lossTotal = 0;
+            _lossLost = 0;
+            if (_lastLossFraction > LossHigh && now - _lastLossDecrease >= LossDecreaseIntervalMicros)
+            {
+                _lossBased = Math.Min(_lossBased, _delayBased) * (1 - (0.5 * _lastLossFraction));
+                _lastLossDecrease = now;
+            }
+        }
+        if (_lastLossFraction < LossLow && _lastUpdate != long.MinValue)
+        {
+            double seconds = Math.Min(now - _lastUpdate, MaxIncreaseStepMicros) / 1e6;
+            _lossBased *= Math.Pow(MultiplicativePerSecond, seconds);
+        }
+        _lossBased = Math.Clamp(Math.Min(_lossBased, _delayBased), _options.MinBitsPerSecond, _options.MaxBitsPerSecond);
+    }
+}
