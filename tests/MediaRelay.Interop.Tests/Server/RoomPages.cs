@@ -38,6 +38,33 @@ public static class RoomPages
         }
         """;
 
+    /// <summary>Totals over a page's inbound streams: decoded frames, and audio samples received vs concealed.</summary>
+    public sealed class ReceiveQuality
+    {
+        public long FramesDecoded { get; set; }
+        public long TotalSamplesReceived { get; set; }
+        public long ConcealedSamples { get; set; }
+        public long VideoPacketsLost { get; set; }
+        public long NackCount { get; set; }
+    }
+
+    public static async Task<ReceiveQuality> ReadQualityAsync(IPage page) => await page.EvaluateAsync<ReceiveQuality>("""
+        async () => {
+          const q = { framesDecoded: 0, totalSamplesReceived: 0, concealedSamples: 0, videoPacketsLost: 0, nackCount: 0 };
+          const pc = window.mediaRelay && window.mediaRelay.pc;
+          if (!pc) return q;
+          (await pc.getStats()).forEach(r => {
+            if (r.type !== 'inbound-rtp') return;
+            if (r.kind === 'video') {
+              q.framesDecoded += r.framesDecoded || 0; q.videoPacketsLost += r.packetsLost || 0; q.nackCount += r.nackCount || 0;
+            } else {
+              q.totalSamplesReceived += r.totalSamplesReceived || 0; q.concealedSamples += r.concealedSamples || 0;
+            }
+          });
+          return q;
+        }
+        """);
+
     public static async Task<IReadOnlyList<InboundVideo>> ReadInboundVideoAsync(IPage page) =>
         await page.EvaluateAsync<InboundVideo[]>(Script) ?? [];
 

@@ -20,10 +20,15 @@ public sealed class TwoPartyCall : IAsyncDisposable
     public IPage PageA { get; private set; } = null!;
     public IPage PageB { get; private set; } = null!;
 
+    public static Task<TwoPartyCall> StartAsync(ChromiumFixture chromium, ITestOutputHelper output, string room,
+        params string[] serverArgs) => StartAsync(chromium, output, room, null, serverArgs);
+
+    /// <param name="relaySetup">Configures the relay (e.g. impairments) before any page sends through it.</param>
     public static async Task<TwoPartyCall> StartAsync(ChromiumFixture chromium, ITestOutputHelper output, string room,
-        params string[] serverArgs)
+        Action<UdpRelay>? relaySetup, params string[] serverArgs)
     {
         var relay = new UdpRelay();
+        relaySetup?.Invoke(relay);
         MediaRelayServer server = await MediaRelayServer.StartAsync(relay.Port, serverArgs);
         relay.Start(((System.Net.IPEndPoint)server.Media.Socket.LocalEndPoint).Port);
         var call = new TwoPartyCall(server, relay);
