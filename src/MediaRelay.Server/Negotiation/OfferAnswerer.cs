@@ -169,7 +169,7 @@ public sealed class OfferAnswerer(MediaServer media, IOptions<MediaRelayOptions>
             }
             return false;
         }
-        IReadOnlyList<string> rids = m.Kind == "video" ? SimulcastLayers(m) : [];
+        IReadOnlyList<string> rids = m.Kind == "video" ? SimulcastNegotiation.AcceptedLayers(m) : [];
         foreach (SdpExtMap ext in m.GetExtMaps())
         {
             bool wanted = ext.Uri == SdpExtMap.MidUri
@@ -195,7 +195,8 @@ public sealed class OfferAnswerer(MediaServer media, IOptions<MediaRelayOptions>
         }
         a.Direction = SdpDirection.RecvOnly;
         var answered = new SdpRtpMap(codec.PayloadType, codec.EncodingName, codec.ClockRate, codec.Channels,
-            m.Kind == "video" && rids.Count > 0 ? WithStartBitrate(codec.Fmtp) : codec.Fmtp);
+            m.Kind == "video" && rids.Count > 0
+                ? SimulcastNegotiation.WithStartBitrate(codec.Fmtp, options.Value.Media) : codec.Fmtp);
         if (m.Kind == "video")
         {
             answered.RtcpFeedback.AddRange(PublisherFeedback.Where(f => codec.RtcpFeedback.Contains(f)));
@@ -230,44 +231,6 @@ public sealed class OfferAnswerer(MediaServer media, IOptions<MediaRelayOptions>
             ? new Producer(id, participant.Id, kind, source, m.Mid!, rtpCodec, layers, participant.Peer)
             : new Producer(id, participant.Id, kind, source, m.Mid!, rtpCodec, PrimarySsrc(m), participant.Peer));
         return true;
-    }
-
-    /// <summary>
-    /// A simulcast publisher starts at a rate that carries its middle layer instead of libwebrtc's 300 kbps default,
-    /// which would keep the upper layers off for the first tens of seconds of every consultation; its loss-based
-    /// controller, fed by our receiver reports, backs off within seconds on a poor link. The parameter is libwebrtc's
-    /// (x-google-start-bitrate, kbps) and other endpoints ignore it.
-    /// </summary>
-    private string WithStartBitrate(string? fmtp)
-    {
-        long kbps = Math.Min(options.Value.Media.SimulcastStartBitrate, options.Value.Media.MaxIncomingBitrate) / 1000;
-        string parameter = "x-google-start-bitrate=" + kbps.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return string.IsNullOrEmpty(fmtp) ? parameter : fmtp + ";" + parameter;
-    }
-
-    /// <summary>
-    /// The simulcast streams (RFC 8853 §5.1) we accept: the first non-paused alternative of each send stream that
-    /// has a matching a=rid send line (RFC 8851), without repeats, at most <see cref="Producer.MaxLayers"/>.
-    /// </summary>
-    private static IReadOnlyList<string> SimulcastLayers(MediaDescription m)
-    {
-        SdpSimulcast? simulcast = m.Simulcast;
-        if (simulcast is null || simulcast.Send.Count < 2)
-        {
-            return [];
-        }
-        var declared = new HashSet<string>(m.GetRids().Where(r => r.Direction == SdpRidDirection.Send).Select(r => r.Id),
-            StringComparer.Ordinal);
-        var accepted = new List<string>();
-        foreach (IReadOnlyList<SdpSimulcastStream> stream in simulcast.Send)
-        {
-            SdpSimulcastStream? choice = stream.FirstOrDefault(s => !s.Paused && declared.Contains(s.Rid));
-            if (choice is not null && !accepted.Contains(choice.Rid) && accepted.Count < Producer.MaxLayers)
-            {
-                accepted.Add(choice.Rid);
-            }
-        }
-        return accepted.Count >= 2 ? accepted : [];
     }
 
     private bool AnswerSubscribe(Participant participant, MediaDescription m, MediaDescription a, string producerId,
