@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using MediaRelay.Core;
 using MediaRelay.Rtp;
+using MediaRelay.Rtp.Codecs;
 using MediaRelay.Rtp.Rtcp;
 using MediaRelay.Sfu.Nack;
 using MediaRelay.Sfu.Rtcp;
@@ -47,8 +48,9 @@ public sealed class Consumer
     private readonly NackResponder _nackResponder = new();
 
     public Consumer(string id, Producer producer, string subscriberId, IRtpEgress egress, uint ssrc, byte payloadType,
-        ushort initialSequence, uint initialTimestamp)
+        ushort initialSequence, uint initialTimestamp, byte redPayloadType = 0)
     {
+        RedPayloadType = redPayloadType;
         Id = id;
         Producer = producer;
         SubscriberId = subscriberId;
@@ -71,6 +73,12 @@ public sealed class Consumer
 
     /// <summary>The payload type the subscriber negotiated for the producer's codec.</summary>
     public byte PayloadType { get; }
+
+    /// <summary>
+    /// The subscriber's payload type for RFC 2198 redundant audio (0: it does not take RED, so the producer's RED
+    /// packets are unwrapped to their primary frame).
+    /// </summary>
+    public byte RedPayloadType { get; }
 
     /// <summary>The layer being forwarded, -1 before the first sync point.</summary>
     public int CurrentLayer => Volatile.Read(ref _currentLayer);
@@ -210,17 +218,57 @@ public sealed class Consumer
         }
     }
 
-    /// <summary>Writes the rewritten header and the payload into the send buffer; 0 when it does not fit.</summary>
+    /// <summary>
+    /// Writes the rewritten header and the payload into the send buffer; 0 when it does not fit or there is nothing
+    /// to send. Redundant audio (RFC 2198) is passed on with the subscriber's payload types, or unwrapped to its
+    /// primary frame for a subscriber without RED.
+    /// </summary>
     private int Write(RtpPacket packet, ReadOnlySpan<byte> payload, ushort sequence, uint rtpTimestamp)
     {
-        int headerLength = RtpHeaderWriter.Write(_sendBuffer, packet.Marker, PayloadType, sequence, rtpTimestamp, Ssrc);
+        byte payloadType = PayloadType;
+        bool red = Producer.RedPayloadType != 0 && packet.PayloadType == Producer.RedPayloadType;
+        if (red)
+        {
+            if (RedPayloadType != 0)
+            {
+                payloadType = RedPayloadType;
+            }
+            else if (!RedPayload.TryGetPrimary(payload, out _, out payload) || payload.IsEmpty)
+            {
+                return 0;
+            }
+        }
+        int headerLength = RtpHeaderWriter.Write(_sendBuffer, packet.Marker, payloadType, sequence, rtpTimestamp, Ssrc);
         int length = headerLength + payload.Length;
         if (length + ProtectionHeadroom > _sendBuffer.Length)
         {
             return 0;
         }
         payload.CopyTo(_sendBuffer.AsSpan(headerLength));
+        if (red && RedPayloadType != 0 && Producer.Codec.PayloadType != PayloadType)
+        {
+            RewriteRedBlockTypes(_sendBuffer.AsSpan(headerLength, payload.Length));
+        }
         return length;
+    }
+
+    /// <summary>RFC 2198 §3: each block header names its payload type; give them the subscriber's number.</summary>
+    private void RewriteRedBlockTypes(Span<byte> red)
+    {
+        int offset = 0;
+        while (offset < red.Length)
+        {
+            bool more = (red[offset] & 0x80) != 0;
+            if ((red[offset] & 0x7F) == Producer.Codec.PayloadType)
+            {
+                red[offset] = (byte)((red[offset] & 0x80) | PayloadType);
+            }
+            if (!more)
+            {
+                return;
+            }
+            offset += 4;
+        }
     }
 
     private void Send(RtpPacket packet, ReadOnlySpan<byte> payload, long timestamp)

@@ -78,6 +78,12 @@ public sealed class Producer
     public uint Ssrc => _layers[0].Ssrc;
 
     public KeyFrameFormat KeyFrameFormat { get; }
+
+    /// <summary>
+    /// The publisher's payload type for RFC 2198 redundant audio wrapping <see cref="Codec"/> (0 when it sends plain
+    /// frames). Packets with it carry earlier frames too, so a subscriber rides out single losses.
+    /// </summary>
+    public byte RedPayloadType { get; init; }
     public bool IsClosed { get; private set; }
     public long PacketsReceived => Interlocked.Read(ref _packets);
     public long BytesReceived => Interlocked.Read(ref _bytes);

@@ -50,14 +50,14 @@ public sealed class Router
     }
 
     public Consumer CreateConsumer(Producer producer, string consumerId, string subscriberId, IRtpEgress egress,
-        uint ssrc, byte payloadType, ushort initialSequence, uint initialTimestamp)
+        uint ssrc, byte payloadType, ushort initialSequence, uint initialTimestamp, byte redPayloadType = 0)
     {
         if (producer.IsClosed)
         {
             throw new InvalidOperationException($"Producer {producer.Id} is closed.");
         }
         var consumer = new Consumer(consumerId, producer, subscriberId, egress, ssrc, payloadType, initialSequence,
-            initialTimestamp);
+            initialTimestamp, redPayloadType);
         producer.AddConsumer(consumer);
         return consumer;
     }

@@ -47,7 +47,15 @@ internal static class AnswerAssert
     {
         AcceptedTransport(host, subscriber, m);
         Assert.Equal(SdpDirection.SendOnly, m.Direction);
-        Assert.Equal(payloadType, Assert.Single(m.GetRtpMaps()).PayloadType);
+        // One codec; for audio possibly preceded by RFC 2198 redundancy wrapping exactly that codec.
+        IReadOnlyList<SdpRtpMap> maps = m.GetRtpMaps();
+        Assert.Equal(payloadType, Assert.Single(maps, r => r.EncodingName != "red").PayloadType);
+        foreach (SdpRtpMap red in maps.Where(r => r.EncodingName == "red"))
+        {
+            Assert.Equal("audio", m.Kind);
+            Assert.Equal($"{payloadType}/{payloadType}", red.Fmtp);
+            Assert.Equal("red", maps[0].EncodingName);
+        }
         Assert.Equal(new SdpMsid(publisherId, producerId), m.Msid);
         IReadOnlyList<SdpSsrc> ssrcs = m.GetSsrcs();
         Assert.Equal(2, ssrcs.Count);

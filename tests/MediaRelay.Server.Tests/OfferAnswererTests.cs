@@ -38,7 +38,11 @@ public class OfferAnswererTests(HostFixture fixture) : IClassFixture<HostFixture
 
         MediaDescription audio = answer.Media[0];
         Assert.Equal(SdpDirection.RecvOnly, audio.Direction);
-        SdpRtpMap opus = Assert.Single(audio.GetRtpMaps());
+        // Opus, preceded by RFC 2198 redundancy over it (offered by Chromium): the publisher sends RED.
+        Assert.Equal(["red", "opus"], audio.GetRtpMaps().Select(r => r.EncodingName));
+        SdpRtpMap red = audio.GetRtpMaps()[0];
+        Assert.Equal((63, "111/111"), (red.PayloadType, red.Fmtp));
+        SdpRtpMap opus = audio.GetRtpMaps()[1];
         Assert.Equal((111, "opus", 48000, (int?)2), (opus.PayloadType, opus.EncodingName, opus.ClockRate, opus.Channels));
         Assert.Equal(["1", "4"], audio.GetExtMaps().Select(e => e.Id.ToString()).Order());
 

@@ -52,6 +52,17 @@ public static class CodecSelector
         return null;
     }
 
+    /// <summary>
+    /// RFC 2198 redundancy for <paramref name="primary"/> (Opus), as Chromium offers it: red/48000/2 whose fmtp
+    /// names the primary's payload type ("111/111"). Null when not offered.
+    /// </summary>
+    public static SdpRtpMap? SelectRedFor(MediaDescription offer, SdpRtpMap primary)
+    {
+        string pt = primary.PayloadType.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return offer.GetRtpMaps().FirstOrDefault(m => Is(m, "red") && m.ClockRate == primary.ClockRate
+            && m.Fmtp is { } fmtp && fmtp.Split('/').All(p => p == pt));
+    }
+
     public static RtpCodec ToCodec(SdpRtpMap map) =>
         new((byte)map.PayloadType, map.EncodingName, map.ClockRate, map.Channels ?? 1, map.Fmtp);
 

@@ -94,7 +94,8 @@ public sealed class OfferAnswerer(MediaServer media, IOptions<MediaRelayOptions>
                 continue; // the publisher left while we were answering; the page hears producerRemoved next
             }
             Consumer consumer = room.Router.CreateConsumer(planned.Producer, participant.Id + "-" + planned.Mid, participant.Id, peer,
-                planned.Ssrc, planned.PayloadType, (ushort)Random.Shared.Next(0, 65536), (uint)Random.Shared.Next());
+                planned.Ssrc, planned.PayloadType, (ushort)Random.Shared.Next(0, 65536), (uint)Random.Shared.Next(),
+                planned.RedPayloadType);
             peer.UpdateMedia(t => t.WithConsumer(consumer));
             participant.ConsumedByMid[planned.Mid] = consumer;
         }
@@ -201,6 +202,11 @@ public sealed class OfferAnswerer(MediaServer media, IOptions<MediaRelayOptions>
         {
             answered.RtcpFeedback.AddRange(PublisherFeedback.Where(f => codec.RtcpFeedback.Contains(f)));
         }
+        SdpRtpMap? red = m.Kind == "audio" ? CodecSelector.SelectRedFor(m, codec) : null;
+        if (red is not null)
+        {
+            a.AddRtpMap(new SdpRtpMap(red.PayloadType, red.EncodingName, red.ClockRate, red.Channels, red.Fmtp)); // first: sent
+        }
         a.AddRtpMap(answered);
         if (rids.Count > 0)
         {
@@ -214,8 +220,9 @@ public sealed class OfferAnswerer(MediaServer media, IOptions<MediaRelayOptions>
 
         RtpCodec rtpCodec = CodecSelector.ToCodec(codec);
         string?[] layers = rids.Count > 0 ? [.. rids] : [null];
+        byte redPayloadType = (byte)(red?.PayloadType ?? 0);
         if (existing is not null && existing.Codec.IsSameFormat(rtpCodec) && existing.Codec.PayloadType == rtpCodec.PayloadType
-            && existing.Layers.Select(l => l.Rid).SequenceEqual(layers))
+            && existing.RedPayloadType == redPayloadType && existing.Layers.Select(l => l.Rid).SequenceEqual(layers))
         {
             return true; // unchanged publication
         }
@@ -229,7 +236,10 @@ public sealed class OfferAnswerer(MediaServer media, IOptions<MediaRelayOptions>
         string id = participant.Id + "-" + m.Mid;
         plan.NewProducers.Add(rids.Count > 0
             ? new Producer(id, participant.Id, kind, source, m.Mid!, rtpCodec, layers, participant.Peer)
-            : new Producer(id, participant.Id, kind, source, m.Mid!, rtpCodec, PrimarySsrc(m), participant.Peer));
+            : new Producer(id, participant.Id, kind, source, m.Mid!, rtpCodec, PrimarySsrc(m), participant.Peer)
+            {
+                RedPayloadType = redPayloadType,
+            });
         return true;
     }
 
@@ -262,10 +272,17 @@ public sealed class OfferAnswerer(MediaServer media, IOptions<MediaRelayOptions>
         {
             answered.RtcpFeedback.AddRange(SubscriberFeedback.Where(f => codec.RtcpFeedback.Contains(f)));
         }
+        SdpRtpMap? red = producer.RedPayloadType != 0 ? CodecSelector.SelectRedFor(m, codec) : null;
+        byte redPayloadType = (byte)(red?.PayloadType ?? 0);
+        if (red is not null)
+        {
+            a.AddRtpMap(new SdpRtpMap(red.PayloadType, red.EncodingName, red.ClockRate, red.Channels, red.Fmtp));
+        }
         a.AddRtpMap(answered);
 
         uint ssrc;
-        if (existing is not null && existing.Producer == producer && existing.PayloadType == codec.PayloadType)
+        if (existing is not null && existing.Producer == producer && existing.PayloadType == codec.PayloadType
+            && existing.RedPayloadType == redPayloadType)
         {
             ssrc = existing.Ssrc;
         }
@@ -276,7 +293,7 @@ public sealed class OfferAnswerer(MediaServer media, IOptions<MediaRelayOptions>
                 plan.ClosedConsumers.Add(existing);
             }
             ssrc = (uint)Random.Shared.NextInt64(1, uint.MaxValue);
-            plan.NewConsumers.Add(new PlannedConsumer(m.Mid!, producer, ssrc, (byte)codec.PayloadType));
+            plan.NewConsumers.Add(new PlannedConsumer(m.Mid!, producer, ssrc, (byte)codec.PayloadType, redPayloadType));
         }
         string stream = producer.ParticipantId;
         a.Msid = new SdpMsid(stream, producer.Id);

@@ -3,7 +3,7 @@ using MediaRelay.Sfu;
 namespace MediaRelay.Server.Negotiation;
 
 /// <summary>A consumer the answer promised (its SSRC is in the SDP); created when the answer is committed.</summary>
-public sealed record PlannedConsumer(string Mid, Producer Producer, uint Ssrc, byte PayloadType);
+public sealed record PlannedConsumer(string Mid, Producer Producer, uint Ssrc, byte PayloadType, byte RedPayloadType = 0);
 
 /// <summary>
 /// The outcome of answering one offer: the answer text and the changes to apply once it has been sent
