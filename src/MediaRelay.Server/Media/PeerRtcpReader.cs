@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using MediaRelay.Rtp.Rtcp;
 using MediaRelay.Server.Diagnostics;
 using MediaRelay.Sfu;
@@ -12,50 +11,46 @@ namespace MediaRelay.Server.Media;
 /// </summary>
 internal static class PeerRtcpReader
 {
-    private const byte SenderReport = 200;            // RFC 3550 §6.4.1
-    private const byte ReceiverReport = 201;          // RFC 3550 §6.4.2
-    private const byte TransportFeedback = 205;       // RFC 4585 §6.1 RTPFB
-    private const byte PayloadSpecificFeedback = 206; // RFC 4585 §6.1 PSFB
-    private const byte FormatPli = 1;                 // RFC 4585 §6.3.1
-    private const byte FormatFir = 4;                 // RFC 5104 §4.3.1
-
     public static void Handle(WebRtcPeer peer, Span<byte> compound, long arrival, BadInputLog badInput)
     {
         var reader = new RtcpCompoundReader(compound);
         while (reader.TryReadNext(out RtcpPacketView packet))
         {
-            byte type = (byte)packet.PacketType;
-            if (type == SenderReport)
+            switch (packet.PacketType)
             {
-                OnSenderReport(peer, packet.Buffer, arrival, badInput);
-                continue;
-            }
-            if (type == ReceiverReport)
-            {
-                OnReceiverReport(peer, packet.Buffer, badInput);
-                continue;
-            }
-            if (type == TransportFeedback && packet.Count == RtcpNack.Format)
-            {
-                OnNack(peer, packet.Buffer, arrival, badInput);
-                continue;
-            }
-            if (type != PayloadSpecificFeedback)
-            {
-                continue;
-            }
-            ReadOnlySpan<byte> data = packet.Buffer; // the reader guarantees ≥ 12 bytes for feedback packets
-            if (packet.Count == FormatPli)
-            {
-                RequestKeyFrame(peer, BinaryPrimitives.ReadUInt32BigEndian(data[8..]), badInput);
-            }
-            else if (packet.Count == FormatFir)
-            {
-                // RFC 5104 §4.3.1.1: FCI entries of 8 bytes, SSRC first; the media SSRC field is unused.
-                for (int offset = 12; offset + 8 <= data.Length; offset += 8)
-                {
-                    RequestKeyFrame(peer, BinaryPrimitives.ReadUInt32BigEndian(data[offset..]), badInput);
-                }
+                case RtcpPacketType.SenderReport:
+                    OnSenderReport(peer, packet.Buffer, arrival, badInput);
+                    break;
+                case RtcpPacketType.ReceiverReport:
+                    OnReceiverReport(peer, packet.Buffer, badInput);
+                    break;
+                case RtcpPacketType.TransportFeedback when packet.Count == RtcpNack.Format:
+                    OnNack(peer, packet.Buffer, arrival, badInput);
+                    break;
+                case RtcpPacketType.PayloadFeedback when packet.Count == RtcpPli.Format:
+                    if (RtcpPli.TryParse(packet.Buffer, out RtcpPli pli))
+                    {
+                        RequestKeyFrame(peer, pli.MediaSsrc, badInput);
+                    }
+                    else
+                    {
+                        badInput.Drop(DropReason.RtcpMalformed);
+                    }
+                    break;
+                case RtcpPacketType.PayloadFeedback when packet.Count == RtcpFir.Format:
+                    // RFC 5104 §4.3.1.1: the SSRCs to refresh are in the FCI entries; the media SSRC is unused.
+                    if (RtcpFir.TryParse(packet.Buffer, out RtcpFir fir))
+                    {
+                        for (int i = 0; i < fir.EntryCount; i++)
+                        {
+                            RequestKeyFrame(peer, fir.GetEntrySsrc(i), badInput);
+                        }
+                    }
+                    else
+                    {
+                        badInput.Drop(DropReason.RtcpMalformed);
+                    }
+                    break;
             }
         }
         if (reader.IsMalformed)
