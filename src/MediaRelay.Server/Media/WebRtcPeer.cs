@@ -9,6 +9,7 @@ using MediaRelay.Sfu;
 using MediaRelay.Srtp;
 using MediaRelay.Transport.Ice;
 using MediaRelay.Transport.Stun;
+using MediaRelay.Transport.Udp;
 using Microsoft.Extensions.Logging;
 
 namespace MediaRelay.Server.Media;

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using MediaRelay.Core;
 using MediaRelay.Transport.Stun;
+using MediaRelay.Transport.Udp;
 
 namespace MediaRelay.Transport.Ice;
 
@@ -169,6 +170,5 @@ public sealed class IceLiteAgent
     }
 
     // SocketAddress.Buffer spans the whole backing array, not just Size bytes: compare the used part.
-    private static bool SameAddress(SocketAddress a, SocketAddress b)
-        => a.Size == b.Size && a.Buffer.Span.Slice(0, a.Size).SequenceEqual(b.Buffer.Span.Slice(0, b.Size));
+    private static bool SameAddress(SocketAddress a, SocketAddress b) => SocketAddressComparer.Instance.Equals(a, b);
 }

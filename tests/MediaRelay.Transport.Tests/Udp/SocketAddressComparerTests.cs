@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
-using MediaRelay.Server.Media;
+using MediaRelay.Transport.Udp;
 
-namespace MediaRelay.Server.Tests;
+namespace MediaRelay.Transport.Tests.Udp;
 
 public class SocketAddressComparerTests
 {

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace MediaRelay.Server.Media;
+namespace MediaRelay.Transport.Udp;
 
 /// <summary>
 /// Compares socket addresses by their first <see cref="SocketAddress.Size"/> bytes. The BCL's own equality looks at
