@@ -23,8 +23,6 @@ public sealed class Producer
     private int _speakerSlot;
     private int _keyFrameWanted;
     private long _lastKeyFrameRequest = long.MinValue / 2;
-    private long _packets;
-    private long _bytes;
     private long _keyFrameRequestsSent;
     private long _keyFrameRequestsThrottled;
 
@@ -85,8 +83,8 @@ public sealed class Producer
     /// </summary>
     public byte RedPayloadType { get; init; }
     public bool IsClosed { get; private set; }
-    public long PacketsReceived => Interlocked.Read(ref _packets);
-    public long BytesReceived => Interlocked.Read(ref _bytes);
+    public long PacketsReceived => _layers.Sum(l => l.Packets);
+    public long BytesReceived => _layers.Sum(l => l.Bytes);
     public long KeyFrameRequestsSent => Interlocked.Read(ref _keyFrameRequestsSent);
     public long KeyFrameRequestsThrottled => Interlocked.Read(ref _keyFrameRequestsThrottled);
     public IReadOnlyList<Consumer> Consumers => Volatile.Read(ref _consumers);
@@ -119,8 +117,6 @@ public sealed class Producer
                 l.Retransmissions!.Store(owner, packet.SequenceNumber, timestamp);
             }
         }
-        _packets++;
-        _bytes += packet.PayloadLength;
         l.Packets++;
         l.Bytes += packet.PayloadLength;
         l.LastPacketTimestamp = timestamp;
