@@ -17,11 +17,7 @@ public class SrtpAllocationTests
         ushort sequence = 0;
         RunRtp(protect, unprotect, buffer, ref sequence, 200);
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        RunRtp(protect, unprotect, buffer, ref sequence, Iterations);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-
-        Assert.Equal(0, allocated);
+        Assert.Equal(0, FewestBytesAllocated(() => RunRtp(protect, unprotect, buffer, ref sequence, Iterations)));
     }
 
     [Theory]
@@ -33,11 +29,7 @@ public class SrtpAllocationTests
         byte[] buffer = new byte[128];
         RunRtcp(protect, unprotect, buffer, 200);
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        RunRtcp(protect, unprotect, buffer, Iterations);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-
-        Assert.Equal(0, allocated);
+        Assert.Equal(0, FewestBytesAllocated(() => RunRtcp(protect, unprotect, buffer, Iterations)));
     }
 
     [Theory]
@@ -64,6 +56,23 @@ public class SrtpAllocationTests
         }
 
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    /// <summary>
+    /// Bytes allocated by the fewest-allocating of three windows of <see cref="Iterations"/> operations. A
+    /// per-packet allocation shows in every window; a one-off object the runtime books to this thread (tiering,
+    /// a lazy BCL cache — seen once: 480 B in the managed GCM path on a loaded CI machine) does not.
+    /// </summary>
+    private static long FewestBytesAllocated(Action window)
+    {
+        long fewest = long.MaxValue;
+        for (int attempt = 0; attempt < 3 && fewest != 0; attempt++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            window();
+            fewest = Math.Min(fewest, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+        return fewest;
     }
 
     private static void RunRtp(SrtpContext protect, SrtpContext unprotect, byte[] buffer, ref ushort sequence, int count)
