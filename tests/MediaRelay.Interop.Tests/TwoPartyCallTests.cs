@@ -20,10 +20,11 @@ public sealed class TwoPartyCallTests(ChromiumFixture chromium, ITestOutputHelpe
     {
         await using var call = await TwoPartyCall.StartAsync(chromium, output, "ward-7");
 
+        // Chromium can report the first decoded frame one stats snapshot before its width: wait for both.
         WebRtcStatsSnapshot a = await WebRtcStats.WaitForAsync(call.PageA,
-            s => s.VideoFramesDecoded > 0 && s.AudioPacketsReceived > 0, MediaTimeout);
+            s => s.VideoFramesDecoded > 0 && s.MaxVideoFrameWidth > 0 && s.AudioPacketsReceived > 0, MediaTimeout);
         WebRtcStatsSnapshot b = await WebRtcStats.WaitForAsync(call.PageB,
-            s => s.VideoFramesDecoded > 0 && s.AudioPacketsReceived > 0, MediaTimeout);
+            s => s.VideoFramesDecoded > 0 && s.MaxVideoFrameWidth > 0 && s.AudioPacketsReceived > 0, MediaTimeout);
         output.WriteLine($"A: {a}");
         output.WriteLine($"B: {b}");
 
