@@ -4,6 +4,7 @@ using MediaRelay.Rtp;
 using MediaRelay.Rtp.Codecs;
 using MediaRelay.Rtp.Rtcp;
 using MediaRelay.Sfu.Nack;
+using MediaRelay.Sfu.Pacing;
 using MediaRelay.Sfu.Rtcp;
 
 namespace MediaRelay.Sfu;
@@ -22,7 +23,9 @@ public sealed class Consumer
     private static readonly long KeyFrameRetryTicks = Stopwatch.Frequency;
 
     private readonly IRtpEgress _egress;
-    private readonly byte[] _sendBuffer = GC.AllocateUninitializedArray<byte>(PacketPool.DefaultBufferSize, pinned: true);
+    private readonly ConsumerPacketWriter _writer;
+    private readonly byte[] _sendBuffer;
+    private readonly PacketPriority _priority;
     private readonly SequenceUnwrapper[] _inputSequences;
     private readonly IReadOnlyList<ProducerLayer> _layers;
     private readonly int _clockRate;
@@ -30,6 +33,7 @@ public sealed class Consumer
     private int _requestedLayer = -1;
     private long _requestedAt;
     private int _preferredWidth;
+    private int _maxLayer = int.MaxValue;
     private bool _syncRequired = true;
     private bool _started;
     private ushort _seqOffset;
@@ -48,15 +52,16 @@ public sealed class Consumer
     private readonly NackResponder _nackResponder = new();
 
     public Consumer(string id, Producer producer, string subscriberId, IRtpEgress egress, uint ssrc, byte payloadType,
-        ushort initialSequence, uint initialTimestamp, byte redPayloadType = 0)
+        ushort initialSequence, uint initialTimestamp, byte redPayloadType = 0, uint rtxSsrc = 0, byte rtxPayloadType = 0)
     {
-        RedPayloadType = redPayloadType;
         Id = id;
         Producer = producer;
         SubscriberId = subscriberId;
-        Ssrc = ssrc;
-        PayloadType = payloadType;
         _egress = egress;
+        _writer = new ConsumerPacketWriter(producer, ssrc, payloadType, redPayloadType, rtxSsrc,
+            producer.Kind == MediaKind.Video ? rtxPayloadType : (byte)0);
+        _sendBuffer = _writer.Buffer;
+        _priority = producer.Kind == MediaKind.Audio ? PacketPriority.Audio : PacketPriority.Video;
         _layers = producer.Layers;
         _inputSequences = new SequenceUnwrapper[_layers.Count];
         _clockRate = Math.Max(1, producer.Codec.ClockRate);
@@ -69,16 +74,28 @@ public sealed class Consumer
     public string SubscriberId { get; }
 
     /// <summary>The SSRC this consumer sends with (announced in the subscriber's SDP).</summary>
-    public uint Ssrc { get; }
+    public uint Ssrc => _writer.Ssrc;
 
     /// <summary>The payload type the subscriber negotiated for the producer's codec.</summary>
-    public byte PayloadType { get; }
+    public byte PayloadType => _writer.PayloadType;
 
     /// <summary>
     /// The subscriber's payload type for RFC 2198 redundant audio (0: it does not take RED, so the producer's RED
     /// packets are unwrapped to their primary frame).
     /// </summary>
-    public byte RedPayloadType { get; }
+    public byte RedPayloadType => _writer.RedPayloadType;
+
+    /// <summary>The RTX stream's SSRC (RFC 4588 §8.6 FID group), 0 when the subscriber did not negotiate RTX.</summary>
+    public uint RtxSsrc => _writer.RtxSsrc;
+
+    /// <summary>The subscriber's rtx payload type for this codec; 0: retransmissions go on the media SSRC.</summary>
+    public byte RtxPayloadType => _writer.RtxPayloadType;
+
+    /// <summary>
+    /// The highest layer the subscriber's bandwidth allows (set by its allocator); the consumer forwards
+    /// min(this, the layer its tile wants). <see cref="int.MaxValue"/>: no limit.
+    /// </summary>
+    public int MaxLayer => Volatile.Read(ref _maxLayer);
 
     /// <summary>The layer being forwarded, -1 before the first sync point.</summary>
     public int CurrentLayer => Volatile.Read(ref _currentLayer);
@@ -108,6 +125,9 @@ public sealed class Consumer
     /// least this wide, or the largest there is. 0 means "as large as available". Any thread.
     /// </summary>
     public void SetPreferredWidth(int width) => Volatile.Write(ref _preferredWidth, Math.Max(0, width));
+
+    /// <summary>Caps the layer this consumer may forward (bandwidth allocation; any thread).</summary>
+    public void SetMaxLayer(int layer) => Volatile.Write(ref _maxLayer, Math.Max(0, layer));
 
     public void Pause() => Paused = true;
 
@@ -210,8 +230,12 @@ public sealed class Consumer
             {
                 continue;
             }
-            if (Write(packet, packet.Payload, output, packet.Timestamp + _timestampOffset) is int length and > 0
-                && _egress.SendRtp(_sendBuffer, length))
+            int transportCc = _egress.TransportCcExtensionId;
+            uint timestamp = packet.Timestamp + _timestampOffset;
+            int length = RtxPayloadType != 0
+                ? _writer.WriteRetransmission(packet, output, timestamp, transportCc)
+                : _writer.WriteMedia(packet, packet.Payload, output, timestamp, transportCc);
+            if (length > 0 && _egress.SendRtp(_sendBuffer, length, PacketPriority.Retransmission))
             {
                 _retransmitted++;
             }
@@ -219,63 +243,25 @@ public sealed class Consumer
     }
 
     /// <summary>
-    /// Writes the rewritten header and the payload into the send buffer; 0 when it does not fit or there is nothing
-    /// to send. Redundant audio (RFC 2198) is passed on with the subscriber's payload types, or unwrapped to its
-    /// primary frame for a subscriber without RED.
+    /// Sends one padding-only packet of about <paramref name="bytes"/> on the RTX stream to probe the subscriber's
+    /// path (transport-cc counts it); returns the bytes handed to the transport, 0 when the consumer has no RTX
+    /// stream or has not started. Media loop only.
     /// </summary>
-    private int Write(RtpPacket packet, ReadOnlySpan<byte> payload, ushort sequence, uint rtpTimestamp)
+    public int SendPadding(int bytes)
     {
-        byte payloadType = PayloadType;
-        bool red = Producer.RedPayloadType != 0 && packet.PayloadType == Producer.RedPayloadType;
-        if (red)
-        {
-            if (RedPayloadType != 0)
-            {
-                payloadType = RedPayloadType;
-            }
-            else if (!RedPayload.TryGetPrimary(payload, out _, out payload) || payload.IsEmpty)
-            {
-                return 0;
-            }
-        }
-        int headerLength = RtpHeaderWriter.Write(_sendBuffer, packet.Marker, payloadType, sequence, rtpTimestamp, Ssrc);
-        int length = headerLength + payload.Length;
-        if (length + ProtectionHeadroom > _sendBuffer.Length)
+        if (RtxPayloadType == 0 || !_started || Paused || IsClosed)
         {
             return 0;
         }
-        payload.CopyTo(_sendBuffer.AsSpan(headerLength));
-        if (red && RedPayloadType != 0 && Producer.Codec.PayloadType != PayloadType)
-        {
-            RewriteRedBlockTypes(_sendBuffer.AsSpan(headerLength, payload.Length));
-        }
-        return length;
-    }
-
-    /// <summary>RFC 2198 §3: each block header names its payload type; give them the subscriber's number.</summary>
-    private void RewriteRedBlockTypes(Span<byte> red)
-    {
-        int offset = 0;
-        while (offset < red.Length)
-        {
-            bool more = (red[offset] & 0x80) != 0;
-            if ((red[offset] & 0x7F) == Producer.Codec.PayloadType)
-            {
-                red[offset] = (byte)((red[offset] & 0x80) | PayloadType);
-            }
-            if (!more)
-            {
-                return;
-            }
-            offset += 4;
-        }
+        int length = _writer.WritePadding(bytes, _lastTimestamp, _egress.TransportCcExtensionId);
+        return length > 0 && _egress.SendRtp(_sendBuffer, length, PacketPriority.Padding) ? length : 0;
     }
 
     private void Send(RtpPacket packet, ReadOnlySpan<byte> payload, long timestamp)
     {
         ushort sequence = (ushort)(packet.SequenceNumber + _seqOffset);
         uint rtpTimestamp = packet.Timestamp + _timestampOffset;
-        int length = Write(packet, payload, sequence, rtpTimestamp);
+        int length = _writer.WriteMedia(packet, payload, sequence, rtpTimestamp, _egress.TransportCcExtensionId);
         if (length == 0)
         {
             _packetsDropped++;
@@ -288,7 +274,7 @@ public sealed class Consumer
             _lastTimestamp = rtpTimestamp;
             _lastSentArrival = timestamp;
         }
-        if (_egress.SendRtp(_sendBuffer, length))
+        if (_egress.SendRtp(_sendBuffer, length, _priority))
         {
             SendStatistics.OnPacketSent(rtpTimestamp, payload.Length, timestamp);
             _packetsSent++;
@@ -301,10 +287,10 @@ public sealed class Consumer
     }
 
     /// <summary>
-    /// The layer to forward: the smallest active one at least as wide as the subscriber's tile; else the largest
-    /// active one; else the highest (nothing has arrived yet).
+    /// The layer the subscriber's tile wants, before any bandwidth limit: the smallest active one at least as wide as
+    /// the tile; else the largest active one; else the highest (nothing has arrived yet). Media loop.
     /// </summary>
-    private int ChooseLayer(long now)
+    public int WantedLayer(long now)
     {
         int wanted = Volatile.Read(ref _preferredWidth);
         int highestActive = -1;
@@ -322,6 +308,33 @@ public sealed class Consumer
             highestActive = i;
         }
         return highestActive >= 0 ? highestActive : _layers.Count - 1;
+    }
+
+    /// <summary>The wanted layer within <see cref="MaxLayer"/>: the highest active layer at or below the cap, else
+    /// the lowest active one above it (some video beats none).</summary>
+    private int ChooseLayer(long now)
+    {
+        int wanted = WantedLayer(now);
+        int cap = Volatile.Read(ref _maxLayer);
+        if (wanted <= cap)
+        {
+            return wanted;
+        }
+        for (int i = Math.Min(cap, _layers.Count - 1); i >= 0; i--)
+        {
+            if (_layers[i].IsActive(now))
+            {
+                return i;
+            }
+        }
+        for (int i = cap + 1; i < _layers.Count; i++)
+        {
+            if (_layers[i].IsActive(now))
+            {
+                return i;
+            }
+        }
+        return Math.Min(cap, _layers.Count - 1);
     }
 
     private void AskForKeyFrame(int layer, long now)

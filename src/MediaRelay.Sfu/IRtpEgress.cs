@@ -1,3 +1,5 @@
+using MediaRelay.Sfu.Pacing;
+
 namespace MediaRelay.Sfu;
 
 /// <summary>
@@ -8,6 +10,18 @@ public interface IRtpEgress
 {
     /// <summary>Protect and send an RTP packet held in <paramref name="buffer"/>[0..length].</summary>
     bool SendRtp(byte[] buffer, int length);
+
+    /// <summary>
+    /// Protect and send an RTP packet of the given kind; a paced transport may queue it (copying the bytes) and send
+    /// it later. The default sends at once.
+    /// </summary>
+    bool SendRtp(byte[] buffer, int length, PacketPriority priority) => SendRtp(buffer, length);
+
+    /// <summary>
+    /// The transport-wide sequence number extension id the subscriber negotiated (0: none). Writers reserve the
+    /// element; the transport stamps the number as the packet leaves.
+    /// </summary>
+    int TransportCcExtensionId => 0;
 
     /// <summary>Protect and send an RTCP compound packet held in <paramref name="buffer"/>[0..length].</summary>
     bool SendRtcp(byte[] buffer, int length);

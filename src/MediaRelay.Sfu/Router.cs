@@ -50,14 +50,15 @@ public sealed class Router
     }
 
     public Consumer CreateConsumer(Producer producer, string consumerId, string subscriberId, IRtpEgress egress,
-        uint ssrc, byte payloadType, ushort initialSequence, uint initialTimestamp, byte redPayloadType = 0)
+        uint ssrc, byte payloadType, ushort initialSequence, uint initialTimestamp, byte redPayloadType = 0,
+        uint rtxSsrc = 0, byte rtxPayloadType = 0)
     {
         if (producer.IsClosed)
         {
             throw new InvalidOperationException($"Producer {producer.Id} is closed.");
         }
         var consumer = new Consumer(consumerId, producer, subscriberId, egress, ssrc, payloadType, initialSequence,
-            initialTimestamp, redPayloadType);
+            initialTimestamp, redPayloadType, rtxSsrc, rtxPayloadType);
         producer.AddConsumer(consumer);
         return consumer;
     }
