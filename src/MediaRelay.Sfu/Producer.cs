@@ -164,6 +164,7 @@ public sealed class Producer
         for (int i = 0; i < _layers.Length; i++)
         {
             ProducerLayer l = _layers[i];
+            l.UpdateBitrate(now);
             if (l.Nacks is null || l.Ssrc == 0)
             {
                 continue;

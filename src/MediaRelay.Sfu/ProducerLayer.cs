@@ -54,7 +54,42 @@ public sealed class ProducerLayer
     /// <summary>Loss, jitter and sender-report timing of this layer's stream (RFC 3550 §6.4), for our receiver reports.</summary>
     public RtpReceiveStatistics Statistics { get; } = new();
 
+    /// <summary>
+    /// What the layer carries on the wire, bits per second: payload plus RTP/SRTP/UDP/IP overhead, measured over
+    /// 500 ms windows and smoothed; 0 when the layer stopped. Updated on the media loop's tick.
+    /// </summary>
+    public long BitsPerSecond { get; private set; }
+
     internal int KeyFrameWanted;
+    private long _rateWindowStart;
+    private long _rateWindowBytes;
+    private long _rateWindowPackets;
+
+    /// <summary>Per-packet bytes the payload count leaves out: RTP header and extensions, SRTP tag, UDP, IPv4.</summary>
+    private const int PacketOverheadBytes = 12 + 16 + 10 + 8 + 20;
+
+    internal void UpdateBitrate(long now)
+    {
+        if (_rateWindowStart == 0)
+        {
+            _rateWindowStart = now;
+            _rateWindowBytes = Bytes;
+            _rateWindowPackets = Packets;
+            return;
+        }
+        long elapsed = now - _rateWindowStart;
+        if (elapsed < Stopwatch.Frequency / 2)
+        {
+            return;
+        }
+        long bytes = Bytes - _rateWindowBytes + (Packets - _rateWindowPackets) * PacketOverheadBytes;
+        long rate = bytes * 8 * Stopwatch.Frequency / elapsed;
+        // Half the old value, half the new: a keyframe window lifts it without doubling it.
+        BitsPerSecond = IsActive(now) ? (BitsPerSecond == 0 ? rate : (BitsPerSecond + rate) / 2) : 0;
+        _rateWindowStart = now;
+        _rateWindowBytes = Bytes;
+        _rateWindowPackets = Packets;
+    }
 
     public bool IsActive(long now) => LastPacketTimestamp != 0 && now - LastPacketTimestamp < ActiveWindowTicks;
 }
