@@ -7,15 +7,19 @@ namespace MediaRelay.Sfu.Bwe;
 /// control per draft-ietf-rmcat-gcc-02 §5–6). Estimate = min(delay-based, loss-based), clamped to the options.
 /// <para>Delay-based: sent packets are grouped into 5 ms send bursts; each completed group's arrival-minus-send delta
 /// against the previous group feeds a <see cref="TrendlineEstimator"/>. Over-use: estimate = 0.85 × acked rate
-/// (at most once per 200 ms) and the acked rate is remembered as the link capacity. Under-use: hold. Normal:
-/// increase, additively by one 1200-byte packet per 200 ms response time (48 kbps/s) while a capacity is known,
-/// else multiplicatively by 8 %/s; a capacity is forgotten once the acked rate exceeds it by 15 %. The estimate
-/// never grows past 1.5 × acked rate + 10 kbps.</para>
-/// <para>Loss-based: loss fraction over windows of at least 20 reported packets. Above 10 %: estimate × (1 − 0.5 ×
-/// loss), at most once per 300 ms. Below 2 %: grows by 8 %/s. Between: hold. It never exceeds the delay-based
-/// estimate.</para>
+/// (at most once per 200 ms; within 1.5 s of the last cut only while we still send ≥ 0.9 × estimate or ≥ 1.1 × acked)
+/// and the acked rate is remembered as the link capacity. Under-use: hold. Normal: increase, additively by one
+/// 1200-byte packet per 150 ms response time (64 kbps/s) while a capacity is known, else multiplicatively by 25 %/s;
+/// a capacity is forgotten once the acked rate exceeds it by 10 %. The estimate never grows past 1.5 × acked rate +
+/// 10 kbps, except by a probe.</para>
+/// <para>Loss-based: loss fraction over windows of at least 20 reported packets and 500 ms. Above 10 %: estimate ×
+/// (1 − 0.5 × loss), at most once per 300 ms. Below 2 %: grows by 25 %/s. Between: hold. It never exceeds the
+/// delay-based estimate.</para>
+/// <para>Probing (<see cref="PaddingBitsPerSecond"/>, <see cref="ProbeController"/>, <see cref="ProbeCluster"/>): a
+/// probe cluster that measured more than the estimate, while not over-using and with loss ≤ 10 %, sets both
+/// estimates to it.</para>
 /// Acked rate: bytes of received packets over the last 500 ms of (remote) arrival time. Time in µs; zero allocation
-/// per packet and per feedback.
+/// per packet, per feedback and per padding decision.
 /// </summary>
 public sealed class SendSideBandwidthEstimator
 {
@@ -24,12 +28,14 @@ public sealed class SendSideBandwidthEstimator
     private const long GroupSpanMicros = 5_000;
     private const double DecreaseFactor = 0.85;
     private const long DecreaseIntervalMicros = 200_000;
-    private const double AdditiveBitsPerSecond = 1200 * 8 / 0.2;
-    private const double MultiplicativePerSecond = 1.08;
-    private const double CapacityResetFactor = 1.15;
+    private const double AdditiveBitsPerSecond = 1200 * 8 / 0.15;
+    private const double MultiplicativePerSecond = 1.25;
+    private const long BackOffMicros = 1_500_000;
+    private const double CapacityResetFactor = 1.1;
     private const long AckedWindowMicros = 500_000;
     private const int AckedRingSize = 2048;
     private const int LossWindowPackets = 20;
+    private const long LossWindowMicros = 500_000;
     private const double LossHigh = 0.10;
     private const double LossLow = 0.02;
     private const long LossDecreaseIntervalMicros = 300_000;
@@ -42,6 +48,9 @@ public sealed class SendSideBandwidthEstimator
     private readonly int[] _sentSize = new int[HistorySize];
     private readonly long[] _sentMicros = new long[HistorySize];
     private readonly bool[] _reported = new bool[HistorySize];
+    private readonly int[] _sentCluster = new int[HistorySize];
+    private readonly ProbeController _probe = new();
+    private int _lastSentSequence = -1;
 
     private readonly long[] _ackedArrival = new long[AckedRingSize];
     private readonly int[] _ackedBytes = new int[AckedRingSize];
@@ -67,6 +76,7 @@ public sealed class SendSideBandwidthEstimator
     private int _lossLost;
     private double _lastLossFraction;
     private long _lastLossDecrease = long.MinValue / 2;
+    private long _lossWindowStart = long.MinValue;
 
     public SendSideBandwidthEstimator(BandwidthEstimatorOptions? options = null)
     {
@@ -103,6 +113,30 @@ public sealed class SendSideBandwidthEstimator
     /// <summary>Last loss fraction measured over a window of at least 20 packets.</summary>
     public double LossFraction => _lastLossFraction;
 
+    /// <summary>The last finished probe cluster's measured rate (0 when it supported none or none finished).</summary>
+    public long LastProbeBitsPerSecond => _probe.LastResultBitsPerSecond;
+
+    /// <summary>Probe clusters started so far.</summary>
+    public int ProbeClusters => _probe.ClustersStarted;
+
+    /// <summary>
+    /// Padding (e.g. RTX padding packets, each sent through <see cref="OnPacketSent"/> like media) to send on top of
+    /// <paramref name="mediaBitsPerSecond"/> now, so the acked rate can lift the estimate towards
+    /// <paramref name="desiredBitsPerSecond"/> × <see cref="BandwidthEstimatorOptions.PaddingHeadroom"/> (desired: the
+    /// layers the allocator would pick with unlimited bandwidth). 0 once the estimate reaches that, while over-using
+    /// or within 1.5 s of a decrease, and when media alone meets the estimate; otherwise it fills media up to the
+    /// estimate, and during a probe cluster (see <see cref="ProbeController"/>) up to min(target, 2 × estimate).
+    /// Call it every pacing interval (≤ 20 ms) with the same clock as <see cref="OnPacketSent"/>. No allocation.
+    /// </summary>
+    public long PaddingBitsPerSecond(long mediaBitsPerSecond, long desiredBitsPerSecond, long nowMicros)
+    {
+        mediaBitsPerSecond = Math.Max(0, mediaBitsPerSecond);
+        long target = (long)Math.Clamp(desiredBitsPerSecond * _options.PaddingHeadroom, 0, _options.MaxBitsPerSecond);
+        long sinceDecrease = nowMicros - Math.Max(_lastDecrease, _lastLossDecrease);
+        return _probe.PaddingBitsPerSecond(
+            mediaBitsPerSecond, target, EstimateBitsPerSecond, _trendline.State == BandwidthUsage.Overusing, sinceDecrease, nowMicros);
+    }
+
     public void OnPacketSent(ushort transportSequence, int size, long sendMicros)
     {
         int slot = transportSequence & HistoryMask;
@@ -110,6 +144,8 @@ public sealed class SendSideBandwidthEstimator
         _sentSize[slot] = size;
         _sentMicros[slot] = sendMicros;
         _reported[slot] = false;
+        _sentCluster[slot] = _probe.OnPacketSent(size, sendMicros);
+        _lastSentSequence = transportSequence;
     }
 
     /// <summary>Applies decoded feedback (see <see cref="RtcpTransportFeedback.TryRead"/>) received at <paramref name="nowMicros"/>.</summary>
@@ -127,15 +163,25 @@ public sealed class SendSideBandwidthEstimator
             {
                 _lossTotal++;
                 _lossLost++;
+                if (_sentCluster[slot] != 0)
+                {
+                    _probe.OnPacketReported(_sentCluster[slot], false, 0, 0);
+                    _sentCluster[slot] = 0; // counted lost once
+                }
                 continue; // a lost packet may still be reported received later; keep it open
             }
             _reported[slot] = true;
             _lossTotal++;
+            if (_sentCluster[slot] != 0)
+            {
+                _probe.OnPacketReported(_sentCluster[slot], true, _sentSize[slot], result.ArrivalMicros);
+            }
             AddAcked(result.ArrivalMicros, _sentSize[slot]);
             AddToGroup(_sentMicros[slot], result.ArrivalMicros);
         }
         UpdateDelayBased(nowMicros);
         UpdateLossBased(nowMicros);
+        ApplyProbeResult(_probe.TakeResult(nowMicros), nowMicros);
         _lastUpdate = nowMicros;
     }
 
@@ -210,7 +256,7 @@ public sealed class SendSideBandwidthEstimator
         switch (_trendline.State)
         {
             case BandwidthUsage.Overusing:
-                if (acked > 0 && now - _lastDecrease >= DecreaseIntervalMicros)
+                if (acked > 0 && now - _lastDecrease >= DecreaseIntervalMicros && OwnSendingOverloads(acked, now))
                 {
                     _capacity = _capacity < 0 || Math.Abs(acked - _capacity) > 0.3 * _capacity
                         ? acked
@@ -234,10 +280,65 @@ public sealed class SendSideBandwidthEstimator
         _delayBased = Math.Clamp(_delayBased, _options.MinBitsPerSecond, _options.MaxBitsPerSecond);
     }
 
+    /// <summary>
+    /// A probe that measured more than the estimate lifts both estimates to it (libwebrtc's SetEstimate +
+    /// SetSendBitrate), unless the detector over-uses or loss is high; a known capacity it exceeds is forgotten.
+    /// </summary>
+    private void ApplyProbeResult(long probed, long now)
+    {
+        if (probed <= 0 || _trendline.State == BandwidthUsage.Overusing || _lastLossFraction > LossHigh || _lastDecrease == now)
+        {
+            return;
+        }
+        double rate = Math.Min(probed, _options.MaxBitsPerSecond);
+        if (rate <= EstimateBitsPerSecond)
+        {
+            return;
+        }
+        _delayBased = Math.Max(_delayBased, rate);
+        _lossBased = Math.Max(_lossBased, rate);
+        if (_capacity > 0 && rate > CapacityResetFactor * _capacity)
+        {
+            _capacity = -1;
+        }
+    }
+
+    /// <summary>
+    /// Whether a further decrease answers our own sending: always outside the back-off after a decrease; within it
+    /// only while we still send at ≥ 0.9 × the estimate or ≥ 1.1 × the acked rate. An app-limited sender that
+    /// already backed off (stopped padding) would otherwise cut again on its own lower acked rate while the delay
+    /// trend, spanning seconds of groups at low rates, still shows the old over-use.
+    /// </summary>
+    private bool OwnSendingOverloads(long acked, long now)
+    {
+        if (now - _lastDecrease >= BackOffMicros || _lastSentSequence < 0)
+        {
+            return true;
+        }
+        long bytes = 0;
+        for (int i = 0; i < HistorySize; i++)
+        {
+            int sequence = (_lastSentSequence - i) & 0xFFFF;
+            int slot = sequence & HistoryMask;
+            if (_sentSequence[slot] != sequence || _sentMicros[slot] < now - AckedWindowMicros)
+            {
+                break;
+            }
+            bytes += _sentSize[slot];
+        }
+        long sent = bytes * 8 * 1_000_000 / AckedWindowMicros;
+        return sent >= 0.9 * _delayBased || sent >= 1.1 * acked;
+    }
+
     private void UpdateLossBased(long now)
     {
-        if (_lossTotal >= LossWindowPackets)
+        if (_lossWindowStart == long.MinValue)
         {
+            _lossWindowStart = now;
+        }
+        if (_lossTotal >= LossWindowPackets && now - _lossWindowStart >= LossWindowMicros)
+        {
+            _lossWindowStart = now;
             _lastLossFraction = (double)_lossLost / _lossTotal;
             _lossTotal = 0;
             _lossLost = 0;
