@@ -47,22 +47,38 @@ internal static class AnswerAssert
     {
         AcceptedTransport(host, subscriber, m);
         Assert.Equal(SdpDirection.SendOnly, m.Direction);
-        // One codec; for audio possibly preceded by RFC 2198 redundancy wrapping exactly that codec.
+        // One codec; for audio possibly preceded by RFC 2198 redundancy wrapping exactly that codec; for video
+        // followed by its RFC 4588 rtx partner.
         IReadOnlyList<SdpRtpMap> maps = m.GetRtpMaps();
-        Assert.Equal(payloadType, Assert.Single(maps, r => r.EncodingName != "red").PayloadType);
+        Assert.Equal(payloadType, Assert.Single(maps, r => r.EncodingName is not "red" and not "rtx").PayloadType);
         foreach (SdpRtpMap red in maps.Where(r => r.EncodingName == "red"))
         {
             Assert.Equal("audio", m.Kind);
             Assert.Equal($"{payloadType}/{payloadType}", red.Fmtp);
             Assert.Equal("red", maps[0].EncodingName);
         }
+        SdpRtpMap? rtx = maps.SingleOrDefault(r => r.EncodingName == "rtx");
+        Assert.True(rtx is null || m.Kind == "video" && rtx.AssociatedPayloadType == payloadType);
         Assert.Equal(new SdpMsid(publisherId, producerId), m.Msid);
         IReadOnlyList<SdpSsrc> ssrcs = m.GetSsrcs();
-        Assert.Equal(2, ssrcs.Count);
+        Assert.Equal(rtx is null ? 2 : 4, ssrcs.Count);
         uint ssrc = ssrcs[0].Ssrc;
         Assert.NotEqual(0u, ssrc);
-        Assert.Contains(new SdpSsrc(ssrc, "cname", publisherId), ssrcs);
-        Assert.Contains(new SdpSsrc(ssrc, "msid", publisherId + " " + producerId), ssrcs);
+        var streams = new List<uint> { ssrc };
+        if (rtx is not null)
+        {
+            // RFC 5576 §4.2 / RFC 4588 §8.6: the FID group pairs the media SSRC with its retransmission SSRC.
+            SdpSsrcGroup fid = Assert.Single(m.GetSsrcGroups());
+            Assert.Equal(SdpSsrcGroup.Fid, fid.Semantics);
+            Assert.Equal(ssrc, fid.Ssrcs[0]);
+            Assert.NotEqual(ssrc, fid.Ssrcs[1]);
+            streams.Add(fid.Ssrcs[1]);
+        }
+        foreach (uint s in streams)
+        {
+            Assert.Contains(new SdpSsrc(s, "cname", publisherId), ssrcs);
+            Assert.Contains(new SdpSsrc(s, "msid", publisherId + " " + producerId), ssrcs);
+        }
         return ssrc;
     }
 }

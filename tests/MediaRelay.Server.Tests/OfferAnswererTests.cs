@@ -50,9 +50,10 @@ public class OfferAnswererTests(HostFixture fixture) : IClassFixture<HostFixture
         Assert.Equal(SdpDirection.RecvOnly, video.Direction);
         SdpRtpMap vp8 = Assert.Single(video.GetRtpMaps());
         Assert.Equal((96, "VP8"), (vp8.PayloadType, vp8.EncodingName));
-        Assert.Equal(["goog-remb", "ccm fir", "nack", "nack pli"], vp8.RtcpFeedback);
-        Assert.Equal([4], video.GetExtMaps().Select(e => e.Id));
+        Assert.Equal(["goog-remb", "ccm fir", "nack", "nack pli", "transport-cc"], vp8.RtcpFeedback);
+        Assert.Equal([3, 4], video.GetExtMaps().Select(e => e.Id).Order());
         Assert.Equal(4, result.MidExtensionId);
+        Assert.Equal(3, result.TransportCcExtensionId); // the server sends it transport-wide feedback
 
         AnswerAssert.Rejected(answer.Media[2]);
         AnswerAssert.Rejected(answer.Media[3]);
@@ -153,7 +154,10 @@ public class OfferAnswererTests(HostFixture fixture) : IClassFixture<HostFixture
 
         uint audioSsrc = AnswerAssert.Subscribed(_host, bob, answer.Media[2], alice.Id, audioId, 111);
         uint videoSsrc = AnswerAssert.Subscribed(_host, bob, answer.Media[3], alice.Id, videoId, 120);
-        Assert.Equal(["ccm fir", "nack", "nack pli"], answer.Media[3].GetRtpMaps()[0].RtcpFeedback);
+        Assert.Equal(["ccm fir", "nack", "nack pli", "transport-cc"], answer.Media[3].GetRtpMaps()[0].RtcpFeedback);
+        // RFC 4588: retransmissions to Bob go on an RTX stream paired with the consumer's SSRC.
+        Assert.Equal(["VP8", "rtx"], answer.Media[3].GetRtpMaps().Select(r => r.EncodingName));
+        Assert.Equal(121, answer.Media[3].GetRtpMaps()[1].PayloadType);
         AnswerAssert.Rejected(answer.Media[4]);
         Assert.Empty(alice.Room.Router.Producers.SelectMany(p => p.Consumers)); // not before Commit
 
@@ -165,6 +169,9 @@ public class OfferAnswererTests(HostFixture fixture) : IClassFixture<HostFixture
         Assert.True(room.Router.TryGetProducer(videoId, out Producer video));
         Consumer videoConsumer = Assert.Single(video.Consumers);
         Assert.Equal((bob.Id, videoSsrc, (byte)120), (videoConsumer.SubscriberId, videoConsumer.Ssrc, videoConsumer.PayloadType));
+        Assert.Equal((Assert.Single(answer.Media[3].GetSsrcGroups()).Ssrcs[1], (byte)121),
+            (videoConsumer.RtxSsrc, videoConsumer.RtxPayloadType));
+        Assert.Equal((0u, (byte)0), (audioConsumer.RtxSsrc, audioConsumer.RtxPayloadType));
         Assert.Empty(room.Router.Producers.Where(p => p.ParticipantId == bob.Id).SelectMany(p => p.Consumers));
     }
 

@@ -15,6 +15,9 @@ public static class MediaMetrics
     private static long _keyFrameRequests;
     private static long _nackedPackets;
     private static long _retransmittedPackets;
+    private static long _paddingBytes;
+    private static long _pacerDrops;
+    private static long _transportFeedback;
 
     private static readonly Counter DroppedCounter = Prometheus.Metrics.CreateCounter(
         "mediarelay_dropped_packets_total", "Datagrams or RTCP items dropped by the media loop, by reason.",
@@ -36,6 +39,20 @@ public static class MediaMetrics
 
     private static readonly Counter KeyFrameRequestCounter = Prometheus.Metrics.CreateCounter(
         "mediarelay_keyframe_requests_total", "PLI sent to publishers (after the 500 ms throttle).");
+
+    private static readonly Counter PaddingCounter = Prometheus.Metrics.CreateCounter(
+        "mediarelay_padding_bytes_total", "Padding sent to subscribers to probe their bandwidth (RTX padding).");
+
+    private static readonly Counter PacerDropCounter = Prometheus.Metrics.CreateCounter(
+        "mediarelay_pacer_dropped_packets_total", "Video or padding packets a subscriber's pacer dropped on overflow.");
+
+    private static readonly Counter TransportFeedbackCounter = Prometheus.Metrics.CreateCounter(
+        "mediarelay_transport_feedback_total", "Transport-wide congestion control feedback packets received from subscribers.");
+
+    private static readonly Histogram SubscriberEstimate = Prometheus.Metrics.CreateHistogram(
+        "mediarelay_subscriber_estimate_bits_per_second",
+        "Send-side bandwidth estimates of subscribers' paths (sampled every 100 ms per subscriber).",
+        new HistogramConfiguration { Buckets = [100_000, 250_000, 500_000, 750_000, 1_000_000, 1_500_000, 2_000_000, 3_000_000, 5_000_000, 10_000_000] });
 
     public static readonly Gauge ConnectedPeers = Prometheus.Metrics.CreateGauge(
         "mediarelay_connected_peers", "Peers with a completed DTLS-SRTP handshake.");
@@ -64,6 +81,19 @@ public static class MediaMetrics
 
     public static void Retransmitted(long packets) => Interlocked.Add(ref _retransmittedPackets, packets);
 
+    public static void PaddingSent(int bytes) => Interlocked.Add(ref _paddingBytes, bytes);
+
+    public static void PacerDropped(long packets) => Interlocked.Add(ref _pacerDrops, packets);
+
+    public static void TransportFeedbackReceived() => Interlocked.Increment(ref _transportFeedback);
+
+    public static long TransportFeedbackCount => Interlocked.Read(ref _transportFeedback);
+
+    public static long PaddingBytes => Interlocked.Read(ref _paddingBytes);
+
+    /// <summary>One subscriber's current estimate (media loop, every 100 ms per subscriber; lock-free).</summary>
+    public static void ObserveSubscriberEstimate(long bitsPerSecond) => SubscriberEstimate.Observe(bitsPerSecond);
+
     public static long RetransmittedCount => Interlocked.Read(ref _retransmittedPackets);
 
     public static long NackedCount => Interlocked.Read(ref _nackedPackets);
@@ -84,6 +114,9 @@ public static class MediaMetrics
         KeyFrameRequestCounter.IncTo(Interlocked.Read(ref _keyFrameRequests));
         NackedCounter.IncTo(Interlocked.Read(ref _nackedPackets));
         RetransmittedCounter.IncTo(Interlocked.Read(ref _retransmittedPackets));
+        PaddingCounter.IncTo(Interlocked.Read(ref _paddingBytes));
+        PacerDropCounter.IncTo(Interlocked.Read(ref _pacerDrops));
+        TransportFeedbackCounter.IncTo(Interlocked.Read(ref _transportFeedback));
     }
 
     public static void SignalingError(string reason) => SignalingErrorCounter.WithLabels(reason).Inc();

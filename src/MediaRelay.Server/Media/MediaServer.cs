@@ -124,7 +124,7 @@ public sealed partial class MediaServer : IHostedService, IUdpPacketHandler, IUd
     public WebRtcPeer CreatePeer(string participantId)
     {
         var peer = new WebRtcPeer(this, participantId, _options.Media.ConsentTimeout, _options.Media.MaxIncomingBitrate,
-            _loggers.CreateLogger<WebRtcPeer>());
+            _options.Media.InitialSubscriberBitrate, _loggers.CreateLogger<WebRtcPeer>());
         _peersByUfrag[peer.LocalIce.LocalUfrag] = peer;
         lock (_tickLock)
         {
@@ -173,7 +173,7 @@ public sealed partial class MediaServer : IHostedService, IUdpPacketHandler, IUd
         }
     }
 
-    /// <summary>Every 20 ms on the receive thread: RTCP reports of each peer, then the rooms' tickers.</summary>
+    /// <summary>Every 5 ms on the receive thread: each peer's pacer and reports, then the rooms' tickers.</summary>
     public void OnTick(long timestamp)
     {
         WebRtcPeer[] peers = Volatile.Read(ref _tickPeers);

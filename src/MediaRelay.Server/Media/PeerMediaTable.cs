@@ -9,11 +9,12 @@ namespace MediaRelay.Server.Media;
 /// </summary>
 internal sealed class PeerMediaTable
 {
-    public static readonly PeerMediaTable Empty = new([], [], 0, 0, 0);
+    public static readonly PeerMediaTable Empty = new([], [], 0, 0, 0, 0);
 
     public PeerMediaTable(Producer[] producers, Consumer[] consumers, int midExtensionId, int ridExtensionId,
-        int audioLevelExtensionId)
+        int audioLevelExtensionId, int transportCcExtensionId)
     {
+        TransportCcExtensionId = transportCcExtensionId;
         Producers = producers;
         Consumers = consumers;
         MidExtensionId = midExtensionId;
@@ -32,6 +33,12 @@ internal sealed class PeerMediaTable
 
     /// <summary>The id negotiated for urn:ietf:params:rtp-hdrext:ssrc-audio-level (RFC 6464 §4), 0 if none.</summary>
     public int AudioLevelExtensionId { get; }
+
+    /// <summary>
+    /// The id of the transport-wide sequence number extension (draft-holmer-rmcat-transport-wide-cc-extensions-01
+    /// §2), 0 if transport-cc was not negotiated: read on what the peer publishes, written on what it receives.
+    /// </summary>
+    public int TransportCcExtensionId { get; }
 
     /// <summary>
     /// The producer and layer an inbound packet belongs to: by SSRC; else by the MID header extension (and, for
@@ -127,16 +134,16 @@ internal sealed class PeerMediaTable
 
     public Consumer? FindConsumerByProducer(string producerId) => Array.Find(Consumers, c => c.Producer.Id == producerId);
 
-    public PeerMediaTable WithProducer(Producer p) => new([.. Producers, p], Consumers, MidExtensionId, RidExtensionId, AudioLevelExtensionId);
+    public PeerMediaTable WithProducer(Producer p) => new([.. Producers, p], Consumers, MidExtensionId, RidExtensionId, AudioLevelExtensionId, TransportCcExtensionId);
 
-    public PeerMediaTable WithoutProducer(Producer p) => new(Array.FindAll(Producers, x => x != p), Consumers, MidExtensionId, RidExtensionId, AudioLevelExtensionId);
+    public PeerMediaTable WithoutProducer(Producer p) => new(Array.FindAll(Producers, x => x != p), Consumers, MidExtensionId, RidExtensionId, AudioLevelExtensionId, TransportCcExtensionId);
 
-    public PeerMediaTable WithConsumer(Consumer c) => new(Producers, [.. Consumers, c], MidExtensionId, RidExtensionId, AudioLevelExtensionId);
+    public PeerMediaTable WithConsumer(Consumer c) => new(Producers, [.. Consumers, c], MidExtensionId, RidExtensionId, AudioLevelExtensionId, TransportCcExtensionId);
 
-    public PeerMediaTable WithoutConsumer(Consumer c) => new(Producers, Array.FindAll(Consumers, x => x != c), MidExtensionId, RidExtensionId, AudioLevelExtensionId);
+    public PeerMediaTable WithoutConsumer(Consumer c) => new(Producers, Array.FindAll(Consumers, x => x != c), MidExtensionId, RidExtensionId, AudioLevelExtensionId, TransportCcExtensionId);
 
-    public PeerMediaTable WithExtensions(int midId, int ridId, int audioLevelId) =>
-        new(Producers, Consumers, midId, ridId, audioLevelId);
+    public PeerMediaTable WithExtensions(int midId, int ridId, int audioLevelId, int transportCcId) =>
+        new(Producers, Consumers, midId, ridId, audioLevelId, transportCcId);
 
     private static bool AsciiEquals(ReadOnlySpan<byte> bytes, string text)
     {

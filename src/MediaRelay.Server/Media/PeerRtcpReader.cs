@@ -27,6 +27,16 @@ internal static class PeerRtcpReader
                 case RtcpPacketType.TransportFeedback when packet.Count == RtcpNack.Format:
                     OnNack(peer, packet.Buffer, arrival, badInput);
                     break;
+                case RtcpPacketType.TransportFeedback when packet.Count == RtcpTransportFeedback.Format:
+                    if (peer.SendPath.OnFeedback(packet.Buffer, arrival))
+                    {
+                        MediaMetrics.TransportFeedbackReceived();
+                    }
+                    else
+                    {
+                        badInput.Drop(DropReason.RtcpMalformed);
+                    }
+                    break;
                 case RtcpPacketType.PayloadFeedback when packet.Count == RtcpPli.Format:
                     if (RtcpPli.TryParse(packet.Buffer, out RtcpPli pli))
                     {

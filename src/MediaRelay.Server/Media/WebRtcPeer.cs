@@ -6,6 +6,8 @@ using MediaRelay.Rtp;
 using MediaRelay.Rtp.Rtcp;
 using MediaRelay.Server.Diagnostics;
 using MediaRelay.Sfu;
+using MediaRelay.Sfu.Bwe;
+using MediaRelay.Sfu.Pacing;
 using MediaRelay.Srtp;
 using MediaRelay.Transport.Ice;
 using MediaRelay.Transport.Stun;
@@ -26,6 +28,11 @@ public sealed partial class WebRtcPeer : IRtpEgress, IPublisherFeedback, IDtlsPa
     private readonly byte[] _rtcpBuffer = GC.AllocateUninitializedArray<byte>(512, pinned: true);
     private readonly uint _rtcpSenderSsrc = (uint)Random.Shared.Next(1, int.MaxValue);
     private readonly PeerRtcpReporter _reporter;
+    private readonly PeerSendPath _sendPath;
+    private readonly TransportFeedbackRecorder _feedbackRecorder = new();
+    private readonly byte[] _feedbackBuffer =
+        GC.AllocateUninitializedArray<byte>(TransportFeedbackRecorder.MaxFeedbackLength + Consumer.ProtectionHeadroom, pinned: true);
+    private long _nextFeedback;
     private DtlsSession? _dtls;
     private SrtpContext? _srtpIn;
     private SrtpContext? _srtpOut;
@@ -35,8 +42,9 @@ public sealed partial class WebRtcPeer : IRtpEgress, IPublisherFeedback, IDtlsPa
     private PeerMediaTable _media = PeerMediaTable.Empty;
 
     internal WebRtcPeer(MediaServer server, string participantId, TimeSpan consentTimeout, long maxIncomingBitrate,
-        ILogger logger)
+        long initialSubscriberBitrate, ILogger logger)
     {
+        _sendPath = new PeerSendPath(this, server.Pool, initialSubscriberBitrate);
         _server = server;
         _logger = logger;
         ParticipantId = participantId;
@@ -88,6 +96,16 @@ public sealed partial class WebRtcPeer : IRtpEgress, IPublisherFeedback, IDtlsPa
     }
 
     internal PeerMediaTable Media => Volatile.Read(ref _media);
+
+    /// <summary>The address the peer's media comes from (the nominated ICE pair), null before ICE (diagnostics).</summary>
+    public IPEndPoint? RemoteEndPoint =>
+        Volatile.Read(ref _remote) is { } remote ? (IPEndPoint)new IPEndPoint(IPAddress.Any, 0).Create(remote) : null;
+
+    /// <summary>The bandwidth estimate of this peer's downlink (bits/s), 0 when it gives no transport-wide feedback.</summary>
+    public long SubscriberEstimateBitsPerSecond => _sendPath.EstimateBitsPerSecond;
+
+    /// <summary>The subscriber side: pacer, transport-wide sequence numbers, bandwidth estimate and allocation.</summary>
+    internal PeerSendPath SendPath => _sendPath;
 
     /// <summary>Replaces the producer/consumer lookup tables (control plane; copy-on-write).</summary>
     internal void UpdateMedia(Func<PeerMediaTable, PeerMediaTable> update)
@@ -175,6 +193,14 @@ public sealed partial class WebRtcPeer : IRtpEgress, IPublisherFeedback, IDtlsPa
             return;
         }
         PeerMediaTable media = Media;
+        if (media.TransportCcExtensionId != 0
+            && rtp.TryGetExtension(media.TransportCcExtensionId, out ReadOnlySpan<byte> transportSequence)
+            && transportSequence.Length >= 2)
+        {
+            // Every packet counts for the publisher's estimator, padding probes included.
+            _feedbackRecorder.OnPacket(System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(transportSequence),
+                StopwatchMicros(packet.ReceivedTimestamp));
+        }
         Producer? producer = media.FindProducer(rtp, out int layer);
         if (producer is null)
         {
@@ -198,15 +224,24 @@ public sealed partial class WebRtcPeer : IRtpEgress, IPublisherFeedback, IDtlsPa
         _ => DropReason.SrtpOther,
     };
 
-    /// <summary>Periodic work on the media loop: this peer's RTCP reports.</summary>
+    /// <summary>
+    /// Periodic work on the media loop (every few ms): the pacer and bandwidth allocation, transport-wide feedback
+    /// to the publisher every 100 ms, RTCP reports, NACKs for what its leg lost.
+    /// </summary>
     internal void OnTick(long now)
     {
         if (!IsConnected || _closed)
         {
             return;
         }
-        _reporter.OnTick(now);
+        _sendPath.OnTick(now);
         PeerMediaTable media = Media;
+        if (media.TransportCcExtensionId != 0 && now >= _nextFeedback && media.Producers.Length > 0)
+        {
+            _nextFeedback = now + FeedbackIntervalTicks;
+            SendTransportFeedback(media);
+        }
+        _reporter.OnTick(now);
         if (media.Producers.Length > 0)
         {
             TimeSpan roundTrip = RoundTrip(media);
@@ -217,9 +252,44 @@ public sealed partial class WebRtcPeer : IRtpEgress, IPublisherFeedback, IDtlsPa
         }
     }
 
+    private static readonly long FeedbackIntervalTicks = Stopwatch.Frequency / 10;
+
+    /// <summary>
+    /// draft-holmer-rmcat-transport-wide-cc-extensions-01 §3.1: arrival times of everything since the last feedback,
+    /// so the publisher's own estimator paces its uplink. The media SSRC names one of its streams (any will do).
+    /// </summary>
+    private void SendTransportFeedback(PeerMediaTable media)
+    {
+        uint mediaSsrc = 0;
+        foreach (Producer producer in media.Producers)
+        {
+            if (producer.Layers[0].Ssrc != 0)
+            {
+                mediaSsrc = producer.Layers[0].Ssrc;
+                break;
+            }
+        }
+        int length = _feedbackRecorder.WriteFeedback(_feedbackBuffer, _rtcpSenderSsrc, mediaSsrc);
+        if (length > 0)
+        {
+            SendRtcp(_feedbackBuffer, length);
+        }
+    }
+
+    private static long StopwatchMicros(long ticks) => (long)(ticks * (1_000_000.0 / Stopwatch.Frequency));
+
     // ---- SRTP out (media loop) ----
 
-    public bool SendRtp(byte[] buffer, int length)
+    int IRtpEgress.TransportCcExtensionId => Media.TransportCcExtensionId;
+
+    /// <summary>Hands a consumer's packet to the pacer (video) or straight on (audio, or no transport-cc).</summary>
+    public bool SendRtp(byte[] buffer, int length, PacketPriority priority) =>
+        !_closed && IsConnected && _sendPath.Send(buffer, length, priority);
+
+    public bool SendRtp(byte[] buffer, int length) => SendRtp(buffer, length, PacketPriority.Video);
+
+    /// <summary>Protects in place and sends now (the pacer's transport).</summary>
+    internal bool TransmitRtp(byte[] buffer, int length)
     {
         SrtpContext? srtp = Volatile.Read(ref _srtpOut);
         SocketAddress? remote = Volatile.Read(ref _remote);
@@ -308,8 +378,10 @@ public sealed partial class WebRtcPeer : IRtpEgress, IPublisherFeedback, IDtlsPa
         _server.Unregister(this);
         DtlsSession? dtls = _dtls;
         SrtpContext? srtpIn = _srtpIn, srtpOut = _srtpOut;
+        PeerSendPath sendPath = _sendPath;
         _ = Task.Delay(TimeSpan.FromSeconds(2)).ContinueWith(_ =>
         {
+            sendPath.Clear(); // the media loop stopped touching it when the peer was unregistered
             dtls?.Dispose();
             srtpIn?.Dispose();
             srtpOut?.Dispose();

@@ -63,6 +63,11 @@ public static class CodecSelector
             && m.Fmtp is { } fmtp && fmtp.Split('/').All(p => p == pt));
     }
 
+    /// <summary>RFC 4588 §8.6: the rtx/90000 format whose apt names <paramref name="primary"/>, or null.</summary>
+    public static SdpRtpMap? SelectRtxFor(MediaDescription offer, SdpRtpMap primary) =>
+        offer.GetRtpMaps().FirstOrDefault(m => Is(m, "rtx") && m.ClockRate == primary.ClockRate
+            && m.AssociatedPayloadType == primary.PayloadType);
+
     public static RtpCodec ToCodec(SdpRtpMap map) =>
         new((byte)map.PayloadType, map.EncodingName, map.ClockRate, map.Channels ?? 1, map.Fmtp);
 

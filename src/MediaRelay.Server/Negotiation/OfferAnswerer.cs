@@ -13,10 +13,11 @@ namespace MediaRelay.Server.Negotiation;
 /// (answered sendonly with the consumer's SSRC). Nothing changes until <see cref="Commit"/> runs after the answer
 /// has been sent.
 /// </summary>
-public sealed class OfferAnswerer(MediaServer media, IOptions<MediaRelayOptions> options)
+public sealed partial class OfferAnswerer(MediaServer media, IOptions<MediaRelayOptions> options)
 {
     private static readonly string[] PublisherFeedback = ["goog-remb", "ccm fir", "nack", "nack pli"];
     private static readonly string[] SubscriberFeedback = ["ccm fir", "nack", "nack pli"];
+    private const string TransportCcFeedback = "transport-cc";
 
     public OfferResult Answer(Participant participant, string offerText, IReadOnlyDictionary<string, string> subscriptions,
         IReadOnlyDictionary<string, string> sources)
@@ -71,9 +72,10 @@ public sealed class OfferAnswerer(MediaServer media, IOptions<MediaRelayOptions>
     {
         ConsultationRoom room = participant.Room;
         WebRtcPeer peer = participant.Peer;
-        if (result.MidExtensionId != 0 || result.AudioLevelExtensionId != 0)
+        if (result.MidExtensionId != 0 || result.AudioLevelExtensionId != 0 || result.TransportCcExtensionId != 0)
         {
-            peer.UpdateMedia(t => t.WithExtensions(result.MidExtensionId, result.RidExtensionId, result.AudioLevelExtensionId));
+            peer.UpdateMedia(t => t.WithExtensions(result.MidExtensionId, result.RidExtensionId,
+                result.AudioLevelExtensionId, result.TransportCcExtensionId));
         }
         foreach (Consumer consumer in result.ClosedConsumers)
         {
@@ -95,7 +97,7 @@ public sealed class OfferAnswerer(MediaServer media, IOptions<MediaRelayOptions>
             }
             Consumer consumer = room.Router.CreateConsumer(planned.Producer, participant.Id + "-" + planned.Mid, participant.Id, peer,
                 planned.Ssrc, planned.PayloadType, (ushort)Random.Shared.Next(0, 65536), (uint)Random.Shared.Next(),
-                planned.RedPayloadType);
+                planned.RedPayloadType, planned.RtxSsrc, planned.RtxPayloadType);
             peer.UpdateMedia(t => t.WithConsumer(consumer));
             participant.ConsumedByMid[planned.Mid] = consumer;
         }
@@ -154,173 +156,6 @@ public sealed class OfferAnswerer(MediaServer media, IOptions<MediaRelayOptions>
             }
         }
         return Reject(m, a);
-    }
-
-    private bool AnswerPublish(Participant participant, MediaDescription m, MediaDescription a, Producer? existing,
-        IReadOnlyDictionary<string, string> sources, OfferResult plan)
-    {
-        SdpRtpMap? codec = m.Kind == "audio"
-            ? CodecSelector.SelectAudio(m)
-            : CodecSelector.SelectVideo(m, options.Value.Media.VideoCodecs);
-        if (codec is null)
-        {
-            if (existing is not null)
-            {
-                plan.ClosedProducers.Add(existing);
-            }
-            return false;
-        }
-        IReadOnlyList<string> rids = m.Kind == "video" ? SimulcastNegotiation.AcceptedLayers(m) : [];
-        foreach (SdpExtMap ext in m.GetExtMaps())
-        {
-            bool wanted = ext.Uri == SdpExtMap.MidUri
-                || (m.Kind == "audio" && ext.Uri == SdpExtMap.AudioLevelUri)
-                || (rids.Count > 0 && ext.Uri == SdpExtMap.RtpStreamIdUri);
-            if (!wanted)
-            {
-                continue;
-            }
-            a.AddExtMap(new SdpExtMap(ext.Id, ext.Uri));
-            if (ext.Uri == SdpExtMap.MidUri)
-            {
-                plan.MidExtensionId = ext.Id;
-            }
-            else if (ext.Uri == SdpExtMap.RtpStreamIdUri)
-            {
-                plan.RidExtensionId = ext.Id;
-            }
-            else if (ext.Uri == SdpExtMap.AudioLevelUri)
-            {
-                plan.AudioLevelExtensionId = ext.Id;
-            }
-        }
-        a.Direction = SdpDirection.RecvOnly;
-        var answered = new SdpRtpMap(codec.PayloadType, codec.EncodingName, codec.ClockRate, codec.Channels,
-            m.Kind == "video" && rids.Count > 0
-                ? SimulcastNegotiation.WithStartBitrate(codec.Fmtp, options.Value.Media) : codec.Fmtp);
-        if (m.Kind == "video")
-        {
-            answered.RtcpFeedback.AddRange(PublisherFeedback.Where(f => codec.RtcpFeedback.Contains(f)));
-        }
-        SdpRtpMap? red = m.Kind == "audio" ? CodecSelector.SelectRedFor(m, codec) : null;
-        if (red is not null)
-        {
-            a.AddRtpMap(new SdpRtpMap(red.PayloadType, red.EncodingName, red.ClockRate, red.Channels, red.Fmtp)); // first: sent
-        }
-        a.AddRtpMap(answered);
-        if (rids.Count > 0)
-        {
-            // RFC 8853 §5.3: the answerer receives the streams it keeps, in the offerer's order.
-            foreach (string rid in rids)
-            {
-                a.AddRid(new SdpRid(rid, SdpRidDirection.Recv));
-            }
-            a.Simulcast = new SdpSimulcast([], [.. rids.Select(r => (IReadOnlyList<SdpSimulcastStream>)[new SdpSimulcastStream(r)])]);
-        }
-
-        RtpCodec rtpCodec = CodecSelector.ToCodec(codec);
-        string?[] layers = rids.Count > 0 ? [.. rids] : [null];
-        byte redPayloadType = (byte)(red?.PayloadType ?? 0);
-        if (existing is not null && existing.Codec.IsSameFormat(rtpCodec) && existing.Codec.PayloadType == rtpCodec.PayloadType
-            && existing.RedPayloadType == redPayloadType && existing.Layers.Select(l => l.Rid).SequenceEqual(layers))
-        {
-            return true; // unchanged publication
-        }
-        if (existing is not null)
-        {
-            plan.ClosedProducers.Add(existing);
-        }
-        TrackSource source = sources.TryGetValue(m.Mid!, out string? s) && s == "screen" ? TrackSource.Screen
-            : m.Kind == "audio" ? TrackSource.Microphone : TrackSource.Camera;
-        MediaKind kind = m.Kind == "audio" ? MediaKind.Audio : MediaKind.Video;
-        string id = participant.Id + "-" + m.Mid;
-        plan.NewProducers.Add(rids.Count > 0
-            ? new Producer(id, participant.Id, kind, source, m.Mid!, rtpCodec, layers, participant.Peer)
-            : new Producer(id, participant.Id, kind, source, m.Mid!, rtpCodec, PrimarySsrc(m), participant.Peer)
-            {
-                RedPayloadType = redPayloadType,
-            });
-        return true;
-    }
-
-    private bool AnswerSubscribe(Participant participant, MediaDescription m, MediaDescription a, string producerId,
-        Consumer? existing, OfferResult plan)
-    {
-        if (!participant.Room.Router.TryGetProducer(producerId, out Producer producer) || producer.IsClosed
-            || producer.ParticipantId == participant.Id
-            || (producer.Kind == MediaKind.Audio ? "audio" : "video") != m.Kind)
-        {
-            if (existing is not null)
-            {
-                plan.ClosedConsumers.Add(existing);
-            }
-            Diagnostics.MediaMetrics.SignalingError("unknown-producer");
-            return false;
-        }
-        SdpRtpMap? codec = CodecSelector.SelectForProducer(m, producer.Codec);
-        if (codec is null)
-        {
-            if (existing is not null)
-            {
-                plan.ClosedConsumers.Add(existing);
-            }
-            return false;
-        }
-        a.Direction = SdpDirection.SendOnly;
-        var answered = new SdpRtpMap(codec.PayloadType, codec.EncodingName, codec.ClockRate, codec.Channels, codec.Fmtp);
-        if (m.Kind == "video")
-        {
-            answered.RtcpFeedback.AddRange(SubscriberFeedback.Where(f => codec.RtcpFeedback.Contains(f)));
-        }
-        SdpRtpMap? red = producer.RedPayloadType != 0 ? CodecSelector.SelectRedFor(m, codec) : null;
-        byte redPayloadType = (byte)(red?.PayloadType ?? 0);
-        if (red is not null)
-        {
-            a.AddRtpMap(new SdpRtpMap(red.PayloadType, red.EncodingName, red.ClockRate, red.Channels, red.Fmtp));
-        }
-        a.AddRtpMap(answered);
-
-        uint ssrc;
-        if (existing is not null && existing.Producer == producer && existing.PayloadType == codec.PayloadType
-            && existing.RedPayloadType == redPayloadType)
-        {
-            ssrc = existing.Ssrc;
-        }
-        else
-        {
-            if (existing is not null)
-            {
-                plan.ClosedConsumers.Add(existing);
-            }
-            ssrc = (uint)Random.Shared.NextInt64(1, uint.MaxValue);
-            plan.NewConsumers.Add(new PlannedConsumer(m.Mid!, producer, ssrc, (byte)codec.PayloadType, redPayloadType));
-        }
-        string stream = producer.ParticipantId;
-        a.Msid = new SdpMsid(stream, producer.Id);
-        a.AddSsrc(new SdpSsrc(ssrc, "cname", stream));
-        a.AddSsrc(new SdpSsrc(ssrc, "msid", stream + " " + producer.Id));
-        return true;
-    }
-
-    /// <summary>The SSRC of the first media stream in the offer (RFC 5576 a=ssrc; the FID/RTX partner skipped).</summary>
-    private static uint PrimarySsrc(MediaDescription m)
-    {
-        var repair = new HashSet<uint>();
-        foreach (SdpSsrcGroup g in m.GetSsrcGroups())
-        {
-            if (g.Semantics == SdpSsrcGroup.Fid && g.Ssrcs.Count > 1)
-            {
-                repair.Add(g.Ssrcs[1]);
-            }
-        }
-        foreach (SdpSsrc s in m.GetSsrcs())
-        {
-            if (!repair.Contains(s.Ssrc))
-            {
-                return s.Ssrc;
-            }
-        }
-        return 0; // learned from the MID header extension on the first packet
     }
 
     /// <summary>

@@ -3,7 +3,8 @@ using MediaRelay.Sfu;
 namespace MediaRelay.Server.Negotiation;
 
 /// <summary>A consumer the answer promised (its SSRC is in the SDP); created when the answer is committed.</summary>
-public sealed record PlannedConsumer(string Mid, Producer Producer, uint Ssrc, byte PayloadType, byte RedPayloadType = 0);
+public sealed record PlannedConsumer(string Mid, Producer Producer, uint Ssrc, byte PayloadType, byte RedPayloadType = 0,
+    uint RtxSsrc = 0, byte RtxPayloadType = 0);
 
 /// <summary>
 /// The outcome of answering one offer: the answer text and the changes to apply once it has been sent
@@ -17,6 +18,9 @@ public sealed class OfferResult
     public int MidExtensionId { get; set; }
     public int RidExtensionId { get; set; }
     public int AudioLevelExtensionId { get; set; }
+
+    /// <summary>The transport-wide sequence number extension id (0: the peer did not negotiate transport-cc).</summary>
+    public int TransportCcExtensionId { get; set; }
     public List<Producer> NewProducers { get; } = [];
     public List<Producer> ClosedProducers { get; } = [];
     public List<PlannedConsumer> NewConsumers { get; } = [];

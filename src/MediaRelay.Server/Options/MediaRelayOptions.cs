@@ -45,6 +45,12 @@ public sealed class MediaOptions
     /// <summary>Start rate (bits/s) suggested to simulcast publishers so their upper layers come on at once.</summary>
     public long SimulcastStartBitrate { get; set; } = 1_200_000;
 
+    /// <summary>
+    /// Bandwidth (bits/s) a subscriber's path is assumed to have until its transport-wide feedback says otherwise;
+    /// the estimate then follows the path (down on congestion, up by probing).
+    /// </summary>
+    public long InitialSubscriberBitrate { get; set; } = 2_000_000;
+
     /// <summary>Upper bound of pooled packet buffers (bounds memory under floods).</summary>
     public int PacketPoolSize { get; set; } = 65536; // ≈ 100 MB at most; retransmission caches hold part of it
 

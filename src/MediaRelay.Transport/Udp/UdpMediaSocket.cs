@@ -64,7 +64,7 @@ public sealed class UdpMediaSocket : IDisposable
     }
 
     /// <summary>How often an <see cref="IUdpLoopTimer"/> handler is ticked.</summary>
-    public static readonly TimeSpan TickInterval = TimeSpan.FromMilliseconds(20);
+    public static readonly TimeSpan TickInterval = TimeSpan.FromMilliseconds(5); // a pacer's granularity
 
     /// <summary>The bound address and (possibly kernel-chosen) port.</summary>
     public IPEndPoint LocalEndPoint { get; }

@@ -46,17 +46,22 @@ public static class RoomPages
         public long ConcealedSamples { get; set; }
         public long VideoPacketsLost { get; set; }
         public long NackCount { get; set; }
+
+        /// <summary>Video packets that arrived as RFC 4588 retransmissions (inbound-rtp retransmittedPacketsReceived).</summary>
+        public long RetransmittedPacketsReceived { get; set; }
     }
 
     public static async Task<ReceiveQuality> ReadQualityAsync(IPage page) => await page.EvaluateAsync<ReceiveQuality>("""
         async () => {
-          const q = { framesDecoded: 0, totalSamplesReceived: 0, concealedSamples: 0, videoPacketsLost: 0, nackCount: 0 };
+          const q = { framesDecoded: 0, totalSamplesReceived: 0, concealedSamples: 0, videoPacketsLost: 0, nackCount: 0,
+                      retransmittedPacketsReceived: 0 };
           const pc = window.mediaRelay && window.mediaRelay.pc;
           if (!pc) return q;
           (await pc.getStats()).forEach(r => {
             if (r.type !== 'inbound-rtp') return;
             if (r.kind === 'video') {
               q.framesDecoded += r.framesDecoded || 0; q.videoPacketsLost += r.packetsLost || 0; q.nackCount += r.nackCount || 0;
+              q.retransmittedPacketsReceived += r.retransmittedPacketsReceived || 0;
             } else {
               q.totalSamplesReceived += r.totalSamplesReceived || 0; q.concealedSamples += r.concealedSamples || 0;
             }
