@@ -156,7 +156,14 @@ public sealed class Consumer
         Span<byte> payload = packet.Payload;
         if (payload.Length == 0)
         {
-            return; // padding-only probes are the publisher's business, not the subscriber's
+            // A publisher's padding probe takes a number in the media stream's sequence. Its bytes are the
+            // publisher's business, but dropping it would leave a hole the subscriber reports lost and NACKs for
+            // ever; a one-byte padding packet in its place keeps the numbering whole (RFC 3550 §5.1 P bit).
+            if (!_syncRequired && layer == _currentLayer && inputSequence >= _syncInputSequence)
+            {
+                SendSequencePadding(packet, timestamp);
+            }
+            return;
         }
 
         int target = _layers.Count == 1 ? 0 : ChooseLayer(timestamp);
@@ -283,6 +290,24 @@ public sealed class Consumer
         else
         {
             _packetsDropped++;
+        }
+    }
+
+    private void SendSequencePadding(RtpPacket packet, long timestamp)
+    {
+        ushort sequence = (ushort)(packet.SequenceNumber + _seqOffset);
+        uint rtpTimestamp = packet.Timestamp + _timestampOffset;
+        int length = _writer.WriteSequencePadding(sequence, rtpTimestamp, _egress.TransportCcExtensionId);
+        if (SequenceNumber.IsNewer(sequence, _lastSequence))
+        {
+            _lastSequence = sequence;
+            _lastTimestamp = rtpTimestamp;
+            _lastSentArrival = timestamp;
+        }
+        if (length > 0 && _egress.SendRtp(_sendBuffer, length, _priority))
+        {
+            _packetsSent++;
+            _bytesSent += length;
         }
     }
 

@@ -115,6 +115,22 @@ internal sealed class ConsumerPacketWriter
         return headerLength + paddingBytes;
     }
 
+    /// <summary>
+    /// A one-byte padding packet on the media stream (RFC 3550 §5.1: P bit, the last byte counts the padding)
+    /// standing in for a publisher's padding probe, so the subscriber's sequence numbers stay contiguous.
+    /// </summary>
+    public int WriteSequencePadding(ushort sequence, uint timestamp, int transportCcId)
+    {
+        int headerLength = WriteHeader(false, PayloadType, sequence, timestamp, Ssrc, transportCcId);
+        if (!Fits(headerLength, 1))
+        {
+            return 0;
+        }
+        Buffer[0] |= 0x20;
+        Buffer[headerLength] = 1;
+        return headerLength + 1;
+    }
+
     private int WriteHeader(bool marker, byte payloadType, ushort sequence, uint timestamp, uint ssrc, int transportCcId)
     {
         int length = RtpHeaderWriter.Write(Buffer, marker, payloadType, sequence, timestamp, ssrc);

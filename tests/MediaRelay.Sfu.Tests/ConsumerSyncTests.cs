@@ -1,3 +1,4 @@
+using MediaRelay.Rtp;
 namespace MediaRelay.Sfu.Tests;
 
 /// <summary>
@@ -102,7 +103,7 @@ public class ConsumerSyncTests
     }
 
     [Fact]
-    public void PaddingOnlyAndEmptyPacketsAreNotForwarded()
+    public void PaddingOnlyAndEmptyPacketsShrinkToOneBytePaddingThatKeepsTheNumberingWhole()
     {
         var router = new Router();
         Producer producer = TestMedia.VideoProducer(new RecordingPublisherFeedback());
@@ -110,16 +111,23 @@ public class ConsumerSyncTests
         var egress = new RecordingEgress();
         Consumer consumer = router.CreateConsumer(producer, "c", "bob", egress, 1, 100, 200, 0);
 
+        producer.Deliver(MediaPackets.PaddingOnly(9, 0), TestMedia.T0); // before the first keyframe: nothing
         producer.Deliver(MediaPackets.Vp8KeyFrame(10, 0), TestMedia.T0);
         producer.Deliver(MediaPackets.PaddingOnly(11, 0), TestMedia.T0);
         producer.Deliver(MediaPackets.PaddingOnly(12, 0, padding: 1), TestMedia.T0);
         producer.Deliver(MediaPackets.Empty(13, 0), TestMedia.T0);
         producer.Deliver(MediaPackets.Vp8Delta(14, 3000), TestMedia.T0);
 
-        Assert.Equal(2, egress.Rtp.Count);
-        Assert.Equal(2, consumer.PacketsSent);
-        // The probes' sequence numbers stay as gaps, like any loss (the publisher's RTX answers for them).
-        Assert.Equal([200, 204], egress.Rtp.ConvertAll(p => (int)TestMedia.Read(p).SequenceNumber));
+        // No holes for the subscriber to report lost and NACK: each probe became a 1-byte padding packet.
+        Assert.Equal([200, 201, 202, 203, 204], egress.Rtp.ConvertAll(p => (int)TestMedia.Read(p).SequenceNumber));
+        foreach (byte[] padding in egress.Rtp.GetRange(1, 3))
+        {
+            SentPacket p = TestMedia.Read(padding);
+            Assert.True(p.HasPadding);
+            Assert.Empty(p.Payload);
+            Assert.Equal(RtpPacket.FixedHeaderLength + 1, padding.Length);
+        }
+        Assert.Equal(5, consumer.PacketsSent);
     }
 
     [Fact]

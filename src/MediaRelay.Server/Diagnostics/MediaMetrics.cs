@@ -89,6 +89,8 @@ public static class MediaMetrics
 
     public static long TransportFeedbackCount => Interlocked.Read(ref _transportFeedback);
 
+    public static long PacerDroppedCount => Interlocked.Read(ref _pacerDrops);
+
     public static long PaddingBytes => Interlocked.Read(ref _paddingBytes);
 
     /// <summary>One subscriber's current estimate (media loop, every 100 ms per subscriber; lock-free).</summary>

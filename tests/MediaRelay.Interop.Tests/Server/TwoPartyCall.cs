@@ -24,16 +24,22 @@ public sealed class TwoPartyCall : IAsyncDisposable
         params string[] serverArgs) => StartAsync(chromium, output, room, null, serverArgs);
 
     /// <param name="relaySetup">Configures the relay (e.g. impairments) before any page sends through it.</param>
+    public static Task<TwoPartyCall> StartAsync(ChromiumFixture chromium, ITestOutputHelper output, string room,
+        Action<UdpRelay>? relaySetup, params string[] serverArgs) =>
+        StartAsync(chromium, output, room, relaySetup, null, serverArgs);
+
+    /// <param name="relaySetup">Configures the relay (e.g. impairments) before any page sends through it.</param>
+    /// <param name="pageOptions">Browser context options for both pages (e.g. a large viewport).</param>
     public static async Task<TwoPartyCall> StartAsync(ChromiumFixture chromium, ITestOutputHelper output, string room,
-        Action<UdpRelay>? relaySetup, params string[] serverArgs)
+        Action<UdpRelay>? relaySetup, BrowserTypeLaunchPersistentContextOptions? pageOptions, params string[] serverArgs)
     {
         var relay = new UdpRelay();
         relaySetup?.Invoke(relay);
         MediaRelayServer server = await MediaRelayServer.StartAsync(relay.Port, serverArgs);
         relay.Start(((System.Net.IPEndPoint)server.Media.Socket.LocalEndPoint).Port);
         var call = new TwoPartyCall(server, relay);
-        call.PageA = await call.OpenAsync(chromium, output, room, "Dr A");
-        call.PageB = await call.OpenAsync(chromium, output, room, "Dr B");
+        call.PageA = await call.OpenAsync(chromium, output, room, "Dr A", pageOptions);
+        call.PageB = await call.OpenAsync(chromium, output, room, "Dr B", pageOptions);
         return call;
     }
 
