@@ -156,16 +156,7 @@ public sealed class BandwidthAllocationTests
     /// <summary>VP8 (RFC 7741 §4.2) with the RFC 6386 §9.1 keyframe header announcing the layer's width.</summary>
     private byte[] Packet(int layer, ushort sequence, bool first, bool key)
     {
-        byte[] payload = new byte[PacketSize[layer]];
-        payload[0] = (byte)(first ? 0x10 : 0x00);
-        payload[1] = (byte)(key ? 0x00 : 0x01);
-        payload[4] = 0x9D;
-        payload[5] = 0x01;
-        payload[6] = 0x2A;
-        payload[7] = (byte)Widths[layer];
-        payload[8] = (byte)(Widths[layer] >> 8);
-        payload[9] = (byte)(Widths[layer] * 9 / 16);
-        payload[10] = (byte)((Widths[layer] * 9 / 16) >> 8);
+        byte[] payload = MediaPackets.Vp8SizedPayload(Widths[layer], key, PacketSize[layer], first);
         return MediaPackets.Build(false, MediaPackets.Vp8PayloadType, sequence, _timestamp, 0xA0u + (uint)layer, payload, false, 0);
     }
 }

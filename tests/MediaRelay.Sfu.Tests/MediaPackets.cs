@@ -38,6 +38,25 @@ internal static class MediaPackets
         return Build(marker, OpusPayloadType, sequence, timestamp, PublisherAudioSsrc, payload, true, 0);
     }
 
+    /// <summary>
+    /// A VP8 payload (RFC 7741 §4.2 descriptor, S bit on the first packet) whose keyframe header (RFC 6386 §9.1)
+    /// announces <paramref name="width"/> × 9/16 of it, as simulcast layers of different sizes send.
+    /// </summary>
+    public static byte[] Vp8SizedPayload(int width, bool keyFrame, int length = 60, bool firstPacket = true)
+    {
+        byte[] payload = new byte[length];
+        payload[0] = (byte)(firstPacket ? 0x10 : 0x00); // S=1 on a frame's first packet, PID=0, no extensions
+        payload[1] = (byte)(keyFrame ? 0x00 : 0x01);    // frame tag, P bit
+        payload[4] = 0x9D;
+        payload[5] = 0x01;
+        payload[6] = 0x2A;
+        payload[7] = (byte)width;
+        payload[8] = (byte)(width >> 8);
+        payload[9] = (byte)(width * 9 / 16);
+        payload[10] = (byte)((width * 9 / 16) >> 8);
+        return payload;
+    }
+
     /// <summary>A bandwidth probe: P bit set and nothing but padding after the header (RFC 3550 §5.1).</summary>
     public static byte[] PaddingOnly(ushort sequence, uint timestamp, uint ssrc = PublisherVideoSsrc,
         int padding = 224) =>

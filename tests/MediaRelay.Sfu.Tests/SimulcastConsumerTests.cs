@@ -121,16 +121,7 @@ public sealed class SimulcastConsumerTests
     /// <summary>A one-packet VP8 frame (RFC 7741 descriptor; RFC 6386 §9.1 keyframe header with the layer's size).</summary>
     private byte[] Vp8Frame(int layer, bool keyFrame)
     {
-        byte[] payload = new byte[60];
-        payload[0] = 0x10;                          // S=1, PID=0, no extensions
-        payload[1] = (byte)(keyFrame ? 0x00 : 0x01); // frame tag, P bit
-        payload[4] = 0x9D;
-        payload[5] = 0x01;
-        payload[6] = 0x2A;
-        payload[7] = (byte)Widths[layer];
-        payload[8] = (byte)(Widths[layer] >> 8);
-        payload[9] = (byte)(Widths[layer] * 9 / 16);
-        payload[10] = (byte)((Widths[layer] * 9 / 16) >> 8);
+        byte[] payload = MediaPackets.Vp8SizedPayload(Widths[layer], keyFrame);
         return MediaPackets.Build(true, MediaPackets.Vp8PayloadType, _sequences[layer], _timestamps[layer], LayerSsrcs[layer],
             payload, false, 0);
     }
