@@ -161,7 +161,7 @@ public sealed class Consumer
             // ever; a one-byte padding packet in its place keeps the numbering whole (RFC 3550 §5.1 P bit).
             if (!_syncRequired && layer == _currentLayer && inputSequence >= _syncInputSequence)
             {
-                SendSequencePadding(packet, timestamp);
+                Send(packet, payload, timestamp);
             }
             return;
         }
@@ -268,7 +268,10 @@ public sealed class Consumer
     {
         ushort sequence = (ushort)(packet.SequenceNumber + _seqOffset);
         uint rtpTimestamp = packet.Timestamp + _timestampOffset;
-        int length = _writer.WriteMedia(packet, payload, sequence, rtpTimestamp, _egress.TransportCcExtensionId);
+        int transportCc = _egress.TransportCcExtensionId;
+        int length = payload.IsEmpty
+            ? _writer.WriteSequencePadding(sequence, rtpTimestamp, transportCc)
+            : _writer.WriteMedia(packet, payload, sequence, rtpTimestamp, transportCc);
         if (length == 0)
         {
             _packetsDropped++;
@@ -290,24 +293,6 @@ public sealed class Consumer
         else
         {
             _packetsDropped++;
-        }
-    }
-
-    private void SendSequencePadding(RtpPacket packet, long timestamp)
-    {
-        ushort sequence = (ushort)(packet.SequenceNumber + _seqOffset);
-        uint rtpTimestamp = packet.Timestamp + _timestampOffset;
-        int length = _writer.WriteSequencePadding(sequence, rtpTimestamp, _egress.TransportCcExtensionId);
-        if (SequenceNumber.IsNewer(sequence, _lastSequence))
-        {
-            _lastSequence = sequence;
-            _lastTimestamp = rtpTimestamp;
-            _lastSentArrival = timestamp;
-        }
-        if (length > 0 && _egress.SendRtp(_sendBuffer, length, _priority))
-        {
-            _packetsSent++;
-            _bytesSent += length;
         }
     }
 

@@ -4,6 +4,7 @@ using MediaRelay.Rtp;
 using MediaRelay.Rtp.Rtcp;
 using MediaRelay.Server.Diagnostics;
 using MediaRelay.Sfu;
+using MediaRelay.Sfu.Rtcp;
 using MediaRelay.Sfu.Allocation;
 using MediaRelay.Sfu.Bwe;
 using MediaRelay.Sfu.Pacing;
@@ -69,7 +70,7 @@ internal sealed class PeerSendPath : IPacedTransport
         int id = _peer.Media.TransportCcExtensionId;
         if (id != 0 && TransportSequenceNumber.TryStamp(buffer.AsSpan(0, length), id, _sequence))
         {
-            _estimator.OnPacketSent(_sequence, length + WireOverheadBytes, Micros(now));
+            _estimator.OnPacketSent(_sequence, length + WireOverheadBytes, StopwatchTicks.ToMicroseconds(now));
             _sequence++;
         }
         if (priority != PacketPriority.Padding)
@@ -87,7 +88,7 @@ internal sealed class PeerSendPath : IPacedTransport
         {
             return false;
         }
-        _estimator.OnFeedback(_results.AsSpan(0, count), Micros(now));
+        _estimator.OnFeedback(_results.AsSpan(0, count), StopwatchTicks.ToMicroseconds(now));
         return true;
     }
 
@@ -156,7 +157,7 @@ internal sealed class PeerSendPath : IPacedTransport
             _paddingCredit = 0;
             return;
         }
-        long rate = _estimator.PaddingBitsPerSecond(_mediaBitsPerSecond, _desired, Micros(now));
+        long rate = _estimator.PaddingBitsPerSecond(_mediaBitsPerSecond, _desired, StopwatchTicks.ToMicroseconds(now));
         if (rate <= 0)
         {
             _paddingCredit = 0;
@@ -182,5 +183,4 @@ internal sealed class PeerSendPath : IPacedTransport
 
     private const int ConsumerPaddingSize = 240;
 
-    private static long Micros(long ticks) => (long)(ticks * (1_000_000.0 / Stopwatch.Frequency));
 }

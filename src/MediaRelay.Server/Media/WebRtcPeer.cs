@@ -6,6 +6,7 @@ using MediaRelay.Rtp;
 using MediaRelay.Rtp.Rtcp;
 using MediaRelay.Server.Diagnostics;
 using MediaRelay.Sfu;
+using MediaRelay.Sfu.Rtcp;
 using MediaRelay.Sfu.Bwe;
 using MediaRelay.Sfu.Pacing;
 using MediaRelay.Srtp;
@@ -199,7 +200,7 @@ public sealed partial class WebRtcPeer : IRtpEgress, IPublisherFeedback, IDtlsPa
         {
             // Every packet counts for the publisher's estimator, padding probes included.
             _feedbackRecorder.OnPacket(System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(transportSequence),
-                StopwatchMicros(packet.ReceivedTimestamp));
+                StopwatchTicks.ToMicroseconds(packet.ReceivedTimestamp));
         }
         Producer? producer = media.FindProducer(rtp, out int layer);
         if (producer is null)
@@ -276,7 +277,6 @@ public sealed partial class WebRtcPeer : IRtpEgress, IPublisherFeedback, IDtlsPa
         }
     }
 
-    private static long StopwatchMicros(long ticks) => (long)(ticks * (1_000_000.0 / Stopwatch.Frequency));
 
     // ---- SRTP out (media loop) ----
 

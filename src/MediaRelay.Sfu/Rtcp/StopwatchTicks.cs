@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace MediaRelay.Sfu.Rtcp;
 
 /// <summary>Converts <see cref="Stopwatch"/> tick spans to clock units (RTP clock, 1/65536 s) without overflow.</summary>
-internal static class StopwatchTicks
+public static class StopwatchTicks
 {
     /// <summary>
     /// <paramref name="ticks"/> × <paramref name="unitsPerSecond"/> / <see cref="Stopwatch.Frequency"/>, truncated toward
@@ -16,4 +16,7 @@ internal static class StopwatchTicks
         long remainder = ticks % frequency;
         return (seconds * unitsPerSecond) + (remainder * unitsPerSecond / frequency);
     }
+
+    /// <summary>Microseconds, the time base of transport-wide feedback and the bandwidth estimator.</summary>
+    public static long ToMicroseconds(long ticks) => ToUnits(ticks, 1_000_000);
 }
