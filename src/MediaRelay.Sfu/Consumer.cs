@@ -34,6 +34,8 @@ public sealed class Consumer
     private long _requestedAt;
     private int _preferredWidth;
     private int _maxLayer = int.MaxValue;
+    private int _playoutDelay;
+    private long _lastNackAt;
     private bool _syncRequired = true;
     private bool _started;
     private ushort _seqOffset;
@@ -125,6 +127,20 @@ public sealed class Consumer
     /// least this wide, or the largest there is. 0 means "as large as available". Any thread.
     /// </summary>
     public void SetPreferredWidth(int width) => Volatile.Write(ref _preferredWidth, Math.Max(0, width));
+
+    /// <summary>
+    /// The minimum playout delay (ms) announced to the subscriber's receiver with each video packet (playout-delay
+    /// extension, when negotiated); 0 leaves the receiver's jitter buffer to itself.
+    /// </summary>
+    public int PlayoutDelayMilliseconds => Volatile.Read(ref _playoutDelay);
+
+    /// <summary>When the subscriber last reported a loss on this stream (Stopwatch ticks; 0: never).</summary>
+    public long LastNackTimestamp => _lastNackAt;
+
+    public void SetPlayoutDelay(int milliseconds) => Volatile.Write(ref _playoutDelay, Math.Max(0, milliseconds));
+
+    private OutgoingExtensions Extensions => new(_egress.TransportCcExtensionId,
+        _priority == PacketPriority.Video ? _egress.PlayoutDelayExtensionId : 0, Volatile.Read(ref _playoutDelay));
 
     /// <summary>Caps the layer this consumer may forward (bandwidth allocation; any thread).</summary>
     public void SetMaxLayer(int layer) => Volatile.Write(ref _maxLayer, Math.Max(0, layer));
@@ -219,6 +235,7 @@ public sealed class Consumer
         {
             _nackResponder.SetRtt(SendStatistics.LastRoundTrip);
         }
+        _lastNackAt = now;
         _nackResponder.BeginNack();
         foreach (ushort output in nack)
         {
@@ -237,11 +254,11 @@ public sealed class Consumer
             {
                 continue;
             }
-            int transportCc = _egress.TransportCcExtensionId;
+            OutgoingExtensions extensions = Extensions;
             uint timestamp = packet.Timestamp + _timestampOffset;
             int length = RtxPayloadType != 0
-                ? _writer.WriteRetransmission(packet, output, timestamp, transportCc)
-                : _writer.WriteMedia(packet, packet.Payload, output, timestamp, transportCc);
+                ? _writer.WriteRetransmission(packet, output, timestamp, extensions)
+                : _writer.WriteMedia(packet, packet.Payload, output, timestamp, extensions);
             if (length > 0 && _egress.SendRtp(_sendBuffer, length, PacketPriority.Retransmission))
             {
                 _retransmitted++;
@@ -260,7 +277,7 @@ public sealed class Consumer
         {
             return 0;
         }
-        int length = _writer.WritePadding(bytes, _lastTimestamp, _egress.TransportCcExtensionId);
+        int length = _writer.WritePadding(bytes, _lastTimestamp, Extensions);
         return length > 0 && _egress.SendRtp(_sendBuffer, length, PacketPriority.Padding) ? length : 0;
     }
 
@@ -268,10 +285,10 @@ public sealed class Consumer
     {
         ushort sequence = (ushort)(packet.SequenceNumber + _seqOffset);
         uint rtpTimestamp = packet.Timestamp + _timestampOffset;
-        int transportCc = _egress.TransportCcExtensionId;
+        OutgoingExtensions extensions = Extensions;
         int length = payload.IsEmpty
-            ? _writer.WriteSequencePadding(sequence, rtpTimestamp, transportCc)
-            : _writer.WriteMedia(packet, payload, sequence, rtpTimestamp, transportCc);
+            ? _writer.WriteSequencePadding(sequence, rtpTimestamp, extensions)
+            : _writer.WriteMedia(packet, payload, sequence, rtpTimestamp, extensions);
         if (length == 0)
         {
             _packetsDropped++;

@@ -41,7 +41,7 @@ internal sealed class ConsumerPacketWriter
     /// The rewritten media packet; 0 when it does not fit or there is nothing to send. Redundant audio (RFC 2198) is
     /// passed on with the subscriber's payload types, or unwrapped to its primary frame for a subscriber without RED.
     /// </summary>
-    public int WriteMedia(RtpPacket packet, ReadOnlySpan<byte> payload, ushort sequence, uint timestamp, int transportCcId)
+    public int WriteMedia(RtpPacket packet, ReadOnlySpan<byte> payload, ushort sequence, uint timestamp, OutgoingExtensions extensions)
     {
         byte payloadType = PayloadType;
         bool red = _producer.RedPayloadType != 0 && packet.PayloadType == _producer.RedPayloadType;
@@ -56,7 +56,7 @@ internal sealed class ConsumerPacketWriter
                 return 0;
             }
         }
-        int headerLength = WriteHeader(packet.Marker, payloadType, sequence, timestamp, Ssrc, transportCcId);
+        int headerLength = WriteHeader(packet.Marker, payloadType, sequence, timestamp, Ssrc, extensions);
         if (!Fits(headerLength, payload.Length))
         {
             return 0;
@@ -73,14 +73,14 @@ internal sealed class ConsumerPacketWriter
     /// RFC 4588 §4: a retransmission on the RTX stream: its own sequence number, the original's timestamp and marker,
     /// and the original sequence number (OSN) ahead of the original payload. 0 without RTX or when it does not fit.
     /// </summary>
-    public int WriteRetransmission(RtpPacket packet, ushort originalSequence, uint timestamp, int transportCcId)
+    public int WriteRetransmission(RtpPacket packet, ushort originalSequence, uint timestamp, OutgoingExtensions extensions)
     {
         ReadOnlySpan<byte> payload = packet.Payload;
         if (RtxPayloadType == 0 || payload.IsEmpty)
         {
             return 0;
         }
-        int headerLength = WriteHeader(packet.Marker, RtxPayloadType, _rtxSequence, timestamp, RtxSsrc, transportCcId);
+        int headerLength = WriteHeader(packet.Marker, RtxPayloadType, _rtxSequence, timestamp, RtxSsrc, extensions);
         if (!Fits(headerLength, payload.Length + 2))
         {
             return 0;
@@ -95,14 +95,14 @@ internal sealed class ConsumerPacketWriter
     /// A padding-only packet on the RTX stream (RFC 3550 §5.1 P bit; RFC 4588 §4 keeps the media stream's numbering
     /// untouched) for probing the path's capacity; the receiver drops it after counting it for transport feedback.
     /// </summary>
-    public int WritePadding(int paddingBytes, uint timestamp, int transportCcId)
+    public int WritePadding(int paddingBytes, uint timestamp, OutgoingExtensions extensions)
     {
         if (RtxPayloadType == 0)
         {
             return 0;
         }
         paddingBytes = Math.Clamp(paddingBytes, 1, MaxPaddingBytes);
-        int headerLength = WriteHeader(false, RtxPayloadType, _rtxSequence, timestamp, RtxSsrc, transportCcId);
+        int headerLength = WriteHeader(false, RtxPayloadType, _rtxSequence, timestamp, RtxSsrc, extensions);
         if (!Fits(headerLength, paddingBytes))
         {
             return 0;
@@ -119,9 +119,9 @@ internal sealed class ConsumerPacketWriter
     /// A one-byte padding packet on the media stream (RFC 3550 §5.1: P bit, the last byte counts the padding)
     /// standing in for a publisher's padding probe, so the subscriber's sequence numbers stay contiguous.
     /// </summary>
-    public int WriteSequencePadding(ushort sequence, uint timestamp, int transportCcId)
+    public int WriteSequencePadding(ushort sequence, uint timestamp, OutgoingExtensions extensions)
     {
-        int headerLength = WriteHeader(false, PayloadType, sequence, timestamp, Ssrc, transportCcId);
+        int headerLength = WriteHeader(false, PayloadType, sequence, timestamp, Ssrc, extensions);
         if (!Fits(headerLength, 1))
         {
             return 0;
@@ -131,10 +131,26 @@ internal sealed class ConsumerPacketWriter
         return headerLength + 1;
     }
 
-    private int WriteHeader(bool marker, byte payloadType, ushort sequence, uint timestamp, uint ssrc, int transportCcId)
+    private int WriteHeader(bool marker, byte payloadType, ushort sequence, uint timestamp, uint ssrc,
+        OutgoingExtensions extensions)
     {
         int length = RtpHeaderWriter.Write(Buffer, marker, payloadType, sequence, timestamp, ssrc);
-        return transportCcId != 0 ? TransportSequenceNumber.ReserveAfterFixedHeader(Buffer, transportCcId) : length;
+        if (extensions.TransportCcId == 0 && extensions.PlayoutDelayId == 0)
+        {
+            return length;
+        }
+        var writer = new RtpExtensionWriter(Buffer, length);
+        if (extensions.TransportCcId != 0)
+        {
+            TransportSequenceNumber.TryReserve(ref writer, extensions.TransportCcId);
+        }
+        if (extensions.PlayoutDelayId != 0)
+        {
+            Span<byte> delay = stackalloc byte[PlayoutDelay.Length];
+            PlayoutDelay.Write(delay, extensions.PlayoutDelayMilliseconds, OutgoingExtensions.MaxPlayoutDelayMilliseconds);
+            writer.TryAdd(extensions.PlayoutDelayId, delay);
+        }
+        return writer.End();
     }
 
     private bool Fits(int headerLength, int payloadLength) =>

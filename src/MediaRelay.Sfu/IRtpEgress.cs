@@ -23,6 +23,9 @@ public interface IRtpEgress
     /// </summary>
     int TransportCcExtensionId => 0;
 
+    /// <summary>The playout-delay extension id the subscriber negotiated for video (0: none).</summary>
+    int PlayoutDelayExtensionId => 0;
+
     /// <summary>Protect and send an RTCP compound packet held in <paramref name="buffer"/>[0..length].</summary>
     bool SendRtcp(byte[] buffer, int length);
 }

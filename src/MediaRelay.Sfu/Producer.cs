@@ -86,6 +86,12 @@ public sealed class Producer
     public long PacketsReceived => _layers.Sum(l => l.Packets);
     public long BytesReceived => _layers.Sum(l => l.Bytes);
     public long KeyFrameRequestsSent => Interlocked.Read(ref _keyFrameRequestsSent);
+
+    /// <summary>The publisher's round-trip time as last given to <see cref="OnTick"/>.</summary>
+    public TimeSpan RoundTrip { get; private set; }
+
+    /// <summary>When the server last asked the publisher to resend something (Stopwatch ticks; 0: never).</summary>
+    public long LastRepairTimestamp { get; private set; }
     public long KeyFrameRequestsThrottled => Interlocked.Read(ref _keyFrameRequestsThrottled);
     public IReadOnlyList<Consumer> Consumers => Volatile.Read(ref _consumers);
 
@@ -160,6 +166,7 @@ public sealed class Producer
     /// </summary>
     public void OnTick(long now, TimeSpan roundTrip)
     {
+        RoundTrip = roundTrip;
         Span<ushort> lost = stackalloc ushort[64];
         for (int i = 0; i < _layers.Length; i++)
         {
@@ -173,6 +180,7 @@ public sealed class Producer
             if (count > 0)
             {
                 _feedback.SendNack(l.Ssrc, lost[..count]);
+                LastRepairTimestamp = now;
             }
             if (l.Nacks.KeyFrameNeeded)
             {

@@ -48,6 +48,7 @@ internal sealed class ChromiumLikeOffer
         Line("a=extmap:3 http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01");
         Line("a=extmap:4 urn:ietf:params:rtp-hdrext:sdes:mid");
         Line("a=extmap:10 urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id");
+        Line("a=extmap:12 http://www.webrtc.org/experiments/rtp-hdrext/playout-delay");
         Direction(direction, mid, ssrc);
         VideoCodec(vp8Pt, "VP8", null);
         VideoCodec(h264Pt, "H264", "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f");

@@ -158,6 +158,9 @@ public class OfferAnswererTests(HostFixture fixture) : IClassFixture<HostFixture
         // RFC 4588: retransmissions to Bob go on an RTX stream paired with the consumer's SSRC.
         Assert.Equal(["VP8", "rtx"], answer.Media[3].GetRtpMaps().Select(r => r.EncodingName));
         Assert.Equal(121, answer.Media[3].GetRtpMaps()[1].PayloadType);
+        // Transport-cc on what Bob receives, and the playout-delay hint for repairs on long lossy links.
+        Assert.Equal([3, 12], answer.Media[3].GetExtMaps().Select(e => e.Id).Order());
+        Assert.Equal((3, 12), (result.TransportCcExtensionId, result.PlayoutDelayExtensionId));
         AnswerAssert.Rejected(answer.Media[4]);
         Assert.Empty(alice.Room.Router.Producers.SelectMany(p => p.Consumers)); // not before Commit
 

@@ -9,11 +9,12 @@ namespace MediaRelay.Server.Media;
 /// </summary>
 internal sealed class PeerMediaTable
 {
-    public static readonly PeerMediaTable Empty = new([], [], 0, 0, 0, 0);
+    public static readonly PeerMediaTable Empty = new([], [], 0, 0, 0, 0, 0);
 
     public PeerMediaTable(Producer[] producers, Consumer[] consumers, int midExtensionId, int ridExtensionId,
-        int audioLevelExtensionId, int transportCcExtensionId)
+        int audioLevelExtensionId, int transportCcExtensionId, int playoutDelayExtensionId)
     {
+        PlayoutDelayExtensionId = playoutDelayExtensionId;
         TransportCcExtensionId = transportCcExtensionId;
         Producers = producers;
         Consumers = consumers;
@@ -39,6 +40,9 @@ internal sealed class PeerMediaTable
     /// §2), 0 if transport-cc was not negotiated: read on what the peer publishes, written on what it receives.
     /// </summary>
     public int TransportCcExtensionId { get; }
+
+    /// <summary>The id of the playout-delay extension on what the peer receives (video), 0 if not negotiated.</summary>
+    public int PlayoutDelayExtensionId { get; }
 
     /// <summary>
     /// The producer and layer an inbound packet belongs to: by SSRC; else by the MID header extension (and, for
@@ -134,16 +138,16 @@ internal sealed class PeerMediaTable
 
     public Consumer? FindConsumerByProducer(string producerId) => Array.Find(Consumers, c => c.Producer.Id == producerId);
 
-    public PeerMediaTable WithProducer(Producer p) => new([.. Producers, p], Consumers, MidExtensionId, RidExtensionId, AudioLevelExtensionId, TransportCcExtensionId);
+    public PeerMediaTable WithProducer(Producer p) => new([.. Producers, p], Consumers, MidExtensionId, RidExtensionId, AudioLevelExtensionId, TransportCcExtensionId, PlayoutDelayExtensionId);
 
-    public PeerMediaTable WithoutProducer(Producer p) => new(Array.FindAll(Producers, x => x != p), Consumers, MidExtensionId, RidExtensionId, AudioLevelExtensionId, TransportCcExtensionId);
+    public PeerMediaTable WithoutProducer(Producer p) => new(Array.FindAll(Producers, x => x != p), Consumers, MidExtensionId, RidExtensionId, AudioLevelExtensionId, TransportCcExtensionId, PlayoutDelayExtensionId);
 
-    public PeerMediaTable WithConsumer(Consumer c) => new(Producers, [.. Consumers, c], MidExtensionId, RidExtensionId, AudioLevelExtensionId, TransportCcExtensionId);
+    public PeerMediaTable WithConsumer(Consumer c) => new(Producers, [.. Consumers, c], MidExtensionId, RidExtensionId, AudioLevelExtensionId, TransportCcExtensionId, PlayoutDelayExtensionId);
 
-    public PeerMediaTable WithoutConsumer(Consumer c) => new(Producers, Array.FindAll(Consumers, x => x != c), MidExtensionId, RidExtensionId, AudioLevelExtensionId, TransportCcExtensionId);
+    public PeerMediaTable WithoutConsumer(Consumer c) => new(Producers, Array.FindAll(Consumers, x => x != c), MidExtensionId, RidExtensionId, AudioLevelExtensionId, TransportCcExtensionId, PlayoutDelayExtensionId);
 
-    public PeerMediaTable WithExtensions(int midId, int ridId, int audioLevelId, int transportCcId) =>
-        new(Producers, Consumers, midId, ridId, audioLevelId, transportCcId);
+    public PeerMediaTable WithExtensions(int midId, int ridId, int audioLevelId, int transportCcId, int playoutDelayId) =>
+        new(Producers, Consumers, midId, ridId, audioLevelId, transportCcId, playoutDelayId);
 
     private static bool AsciiEquals(ReadOnlySpan<byte> bytes, string text)
     {

@@ -16,7 +16,8 @@ namespace MediaRelay.Server.Media;
 /// §4, 2.5 × the estimate), the transport-wide sequence number stamped as each packet leaves
 /// (draft-holmer-rmcat-transport-wide-cc-extensions-01 §2), the send-side estimate fed by the subscriber's feedback,
 /// the allocation of that estimate to the consumers' simulcast layers every 100 ms, and padding probes on the RTX
-/// streams when the allocation wants more than the estimate yet allows. Without transport-cc it only paces nothing
+/// streams when the allocation wants more than the estimate yet allows; and, with the playout-delay extension, the
+/// minimum delay each video consumer announces so repairs on long lossy legs arrive in time (RepairDelayPolicy). Without transport-cc it only paces nothing
 /// and lifts every cap. Media loop only; allocation-free per packet.
 /// </summary>
 internal sealed class PeerSendPath : IPacedTransport
@@ -35,6 +36,7 @@ internal sealed class PeerSendPath : IPacedTransport
     private ushort _sequence;
     private bool _limited;
     private long _nextAllocation;
+    private long _nextRepairDelay;
     private long _desired;
     private long _lastPadding;
     private int _paddingCursor;
@@ -96,6 +98,14 @@ internal sealed class PeerSendPath : IPacedTransport
     {
         PeerMediaTable media = _peer.Media;
         MeasureMediaRate(now);
+        if (media.PlayoutDelayExtensionId != 0 && now >= _nextRepairDelay)
+        {
+            _nextRepairDelay = now + AllocationIntervalTicks;
+            foreach (Consumer consumer in media.Consumers)
+            {
+                consumer.SetPlayoutDelay(RepairDelayPolicy.Choose(consumer, now));
+            }
+        }
         if (media.TransportCcExtensionId == 0)
         {
             if (_limited)

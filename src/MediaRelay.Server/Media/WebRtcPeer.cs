@@ -282,6 +282,8 @@ public sealed partial class WebRtcPeer : IRtpEgress, IPublisherFeedback, IDtlsPa
 
     int IRtpEgress.TransportCcExtensionId => Media.TransportCcExtensionId;
 
+    int IRtpEgress.PlayoutDelayExtensionId => Media.PlayoutDelayExtensionId;
+
     /// <summary>Hands a consumer's packet to the pacer (video) or straight on (audio, or no transport-cc).</summary>
     public bool SendRtp(byte[] buffer, int length, PacketPriority priority) =>
         !_closed && IsConnected && _sendPath.Send(buffer, length, priority);

@@ -32,6 +32,10 @@ public sealed partial class OfferAnswerer
         }
         a.Direction = SdpDirection.SendOnly;
         bool transportCc = AcceptTransportCc(m, codec, a, plan);
+        if (m.Kind == "video")
+        {
+            AcceptPlayoutDelay(m, a, plan);
+        }
         var answered = new SdpRtpMap(codec.PayloadType, codec.EncodingName, codec.ClockRate, codec.Channels, codec.Fmtp);
         if (m.Kind == "video")
         {
@@ -86,6 +90,21 @@ public sealed partial class OfferAnswerer
             a.AddSsrc(new SdpSsrc(s, "msid", stream + " " + producer.Id));
         }
         return true;
+    }
+
+    /// <summary>
+    /// The playout-delay extension on video we send: lets the server ask the receiver to hold frames long enough
+    /// for repairs on long lossy links (see RepairDelayPolicy).
+    /// </summary>
+    private static void AcceptPlayoutDelay(MediaDescription m, MediaDescription a, OfferResult plan)
+    {
+        SdpExtMap? ext = m.GetExtMaps().FirstOrDefault(e => e.Uri == SdpExtMap.PlayoutDelayUri);
+        if (ext is null || plan.PlayoutDelayExtensionId != 0 && plan.PlayoutDelayExtensionId != ext.Id)
+        {
+            return;
+        }
+        a.AddExtMap(new SdpExtMap(ext.Id, ext.Uri));
+        plan.PlayoutDelayExtensionId = ext.Id;
     }
 
     /// <summary>

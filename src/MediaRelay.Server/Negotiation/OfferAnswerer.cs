@@ -72,10 +72,11 @@ public sealed partial class OfferAnswerer(MediaServer media, IOptions<MediaRelay
     {
         ConsultationRoom room = participant.Room;
         WebRtcPeer peer = participant.Peer;
-        if (result.MidExtensionId != 0 || result.AudioLevelExtensionId != 0 || result.TransportCcExtensionId != 0)
+        if (result.MidExtensionId != 0 || result.AudioLevelExtensionId != 0 || result.TransportCcExtensionId != 0
+            || result.PlayoutDelayExtensionId != 0)
         {
             peer.UpdateMedia(t => t.WithExtensions(result.MidExtensionId, result.RidExtensionId,
-                result.AudioLevelExtensionId, result.TransportCcExtensionId));
+                result.AudioLevelExtensionId, result.TransportCcExtensionId, result.PlayoutDelayExtensionId));
         }
         foreach (Consumer consumer in result.ClosedConsumers)
         {

@@ -21,6 +21,9 @@ public sealed class OfferResult
 
     /// <summary>The transport-wide sequence number extension id (0: the peer did not negotiate transport-cc).</summary>
     public int TransportCcExtensionId { get; set; }
+
+    /// <summary>The playout-delay extension id accepted on the subscriber's video sections (0: none).</summary>
+    public int PlayoutDelayExtensionId { get; set; }
     public List<Producer> NewProducers { get; } = [];
     public List<Producer> ClosedProducers { get; } = [];
     public List<PlannedConsumer> NewConsumers { get; } = [];
