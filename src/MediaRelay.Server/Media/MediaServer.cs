@@ -83,6 +83,15 @@ public sealed partial class MediaServer : IHostedService, IUdpPacketHandler, IUd
 
     public int PeerCount => _peersByUfrag.Count;
 
+    private long _lastTick;
+    private long _maxTickGap;
+
+    /// <summary>
+    /// The longest gap between two media-loop ticks since the last call (they should come every 5 ms; a long gap
+    /// means the loop was blocked or starved), then resets. Any thread.
+    /// </summary>
+    public TimeSpan TakeMaxTickGap() => Stopwatch.GetElapsedTime(0, Interlocked.Exchange(ref _maxTickGap, 0));
+
     /// <summary>The live peers (a snapshot, for diagnostics and tests).</summary>
     public IReadOnlyCollection<WebRtcPeer> Peers => [.. _peersByUfrag.Values];
 
@@ -176,6 +185,11 @@ public sealed partial class MediaServer : IHostedService, IUdpPacketHandler, IUd
     /// <summary>Every 5 ms on the receive thread: each peer's pacer and reports, then the rooms' tickers.</summary>
     public void OnTick(long timestamp)
     {
+        if (_lastTick != 0 && timestamp - _lastTick > Volatile.Read(ref _maxTickGap))
+        {
+            Volatile.Write(ref _maxTickGap, timestamp - _lastTick);
+        }
+        _lastTick = timestamp;
         WebRtcPeer[] peers = Volatile.Read(ref _tickPeers);
         for (int i = 0; i < peers.Length; i++)
         {

@@ -46,6 +46,9 @@ public sealed class UdpMediaSocket : IDisposable
         try
         {
             TrySetBufferSizes(_socket);
+            // A busy loop goes straight to the blocking receive; this bounds that wait so ticks (the pacer's
+            // drain above all) are never held hostage by the next packet. Only an idle socket times out.
+            _socket.ReceiveTimeout = (int)Math.Ceiling(TickInterval.TotalMilliseconds);
             if (OperatingSystem.IsWindows())
             {
                 _socket.IOControl(SioUdpConnReset, new byte[4], null);
@@ -162,7 +165,7 @@ public sealed class UdpMediaSocket : IDisposable
                         Tick(timer, now);
                     }
                     // Idle: wait no longer than the next tick. Busy: go straight to the blocking receive, the
-                    // next packet is microseconds away and ticks run between packets.
+                    // next packet is usually microseconds away; the receive timeout (one tick) bounds it if not.
                     if (now - lastPacket > busyTicks
                         && !_socket.Poll((int)Math.Max(1, (nextTick - now) * 1_000_000 / Stopwatch.Frequency), SelectMode.SelectRead))
                     {
@@ -195,6 +198,11 @@ public sealed class UdpMediaSocket : IDisposable
                     _socket.ReceiveFrom(_scratch, SocketFlags.None, _scratchAddress);
                     Interlocked.Increment(ref _dropped);
                 }
+            }
+            catch (SocketException e) when (e.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock)
+            {
+                packet?.Release(); // the busy stretch ended: back to ticking and polling
+                lastPacket = 0;
             }
             catch (SocketException e)
             {
