@@ -82,6 +82,12 @@ public sealed class Producer
     /// frames). Packets with it carry earlier frames too, so a subscriber rides out single losses.
     /// </summary>
     public byte RedPayloadType { get; init; }
+
+    /// <summary>
+    /// The publisher's rtx payload type for this codec (RFC 4588 §8.6), 0 when not negotiated: its retransmissions
+    /// and padding probes then arrive on per-layer RTX streams instead of in the media sequence.
+    /// </summary>
+    public byte RtxPayloadType { get; init; }
     public bool IsClosed { get; private set; }
     public long PacketsReceived => _layers.Sum(l => l.Packets);
     public long BytesReceived => _layers.Sum(l => l.Bytes);
@@ -100,6 +106,9 @@ public sealed class Producer
 
     /// <summary>Binds a layer's SSRC (learned from the RID extension).</summary>
     public void BindSsrc(int layer, uint ssrc) => _layers[layer].Ssrc = ssrc;
+
+    /// <summary>Learns the SSRC of the RTX stream repairing <paramref name="layer"/> (SDP FID group or RRID).</summary>
+    public void BindRtxSsrc(int layer, uint ssrc) => _layers[layer].RtxSsrc = ssrc;
 
     /// <summary>Forwards one decrypted packet of a plain track.</summary>
     public void OnRtp(RtpPacket packet, long timestamp) => OnRtp(null, packet, 0, timestamp);

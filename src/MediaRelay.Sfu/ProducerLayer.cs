@@ -42,6 +42,9 @@ public sealed class ProducerLayer
     /// <summary>The layer's SSRC; 0 until learned from a packet carrying our MID/RID.</summary>
     public uint Ssrc { get; internal set; }
 
+    /// <summary>The SSRC of the RTX stream repairing this layer (RFC 4588), 0 until known.</summary>
+    public uint RtxSsrc { get; internal set; }
+
     /// <summary>Frame size from the last keyframe (VP8), 0 when unknown.</summary>
     public int Width { get; internal set; }
 

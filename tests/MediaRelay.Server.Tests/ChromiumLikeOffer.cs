@@ -64,6 +64,7 @@ internal sealed class ChromiumLikeOffer
     public ChromiumLikeOffer SimulcastVideo(string mid, string[] sendRids, string simulcastSend)
     {
         Video(mid, "sendonly");
+        Line("a=extmap:11 urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id");
         foreach (string rid in sendRids)
         {
             Line($"a=rid:{rid} send");

@@ -48,16 +48,22 @@ public class OfferAnswererTests(HostFixture fixture) : IClassFixture<HostFixture
 
         MediaDescription video = answer.Media[1];
         Assert.Equal(SdpDirection.RecvOnly, video.Direction);
-        SdpRtpMap vp8 = Assert.Single(video.GetRtpMaps());
+        // VP8 and its RFC 4588 rtx partner: the publisher resends and pads on RTX, outside the media sequence.
+        Assert.Equal(["VP8", "rtx"], video.GetRtpMaps().Select(r => r.EncodingName));
+        SdpRtpMap vp8 = video.GetRtpMaps()[0];
         Assert.Equal((96, "VP8"), (vp8.PayloadType, vp8.EncodingName));
+        Assert.Equal((97, (int?)96), (video.GetRtpMaps()[1].PayloadType, video.GetRtpMaps()[1].AssociatedPayloadType));
         Assert.Equal(["goog-remb", "ccm fir", "nack", "nack pli", "transport-cc"], vp8.RtcpFeedback);
         Assert.Equal([3, 4], video.GetExtMaps().Select(e => e.Id).Order());
-        Assert.Equal(4, result.MidExtensionId);
-        Assert.Equal(3, result.TransportCcExtensionId); // the server sends it transport-wide feedback
+        Assert.Equal(4, result.Extensions.Mid);
+        Assert.Equal(3, result.Extensions.TransportCc); // the server sends it transport-wide feedback
 
         AnswerAssert.Rejected(answer.Media[2]);
         AnswerAssert.Rejected(answer.Media[3]);
         Assert.Equal("UDP/DTLS/SCTP", answer.Media[2].Protocol);
+        // The camera's RTX stream is known from the offer's FID group (RFC 5576 §4.2).
+        Producer camera = Assert.Single(result.NewProducers, p => p.Kind == MediaKind.Video);
+        Assert.Equal((2222u, 3333u, (byte)97), (camera.Layers[0].Ssrc, camera.Layers[0].RtxSsrc, camera.RtxPayloadType));
     }
 
     [Fact]
@@ -160,7 +166,7 @@ public class OfferAnswererTests(HostFixture fixture) : IClassFixture<HostFixture
         Assert.Equal(121, answer.Media[3].GetRtpMaps()[1].PayloadType);
         // Transport-cc on what Bob receives, and the playout-delay hint for repairs on long lossy links.
         Assert.Equal([3, 12], answer.Media[3].GetExtMaps().Select(e => e.Id).Order());
-        Assert.Equal((3, 12), (result.TransportCcExtensionId, result.PlayoutDelayExtensionId));
+        Assert.Equal((3, 12), (result.Extensions.TransportCc, result.Extensions.PlayoutDelay));
         AnswerAssert.Rejected(answer.Media[4]);
         Assert.Empty(alice.Room.Router.Producers.SelectMany(p => p.Consumers)); // not before Commit
 

@@ -22,7 +22,7 @@ public class SimulcastOfferTests(HostFixture fixture) : IClassFixture<HostFixtur
 
         AssertSimulcastAnswer(video, "a", "b", "c");
         Assert.Equal(["a", "b", "c"], producer.Layers.Select(l => l.Rid));
-        Assert.Equal(10, result.RidExtensionId);
+        Assert.Equal(10, result.Extensions.Rid);
         Assert.Contains(video.GetExtMaps(), e => e.Id == 10 && e.Uri == SdpExtMap.RtpStreamIdUri);
     }
 
@@ -85,7 +85,7 @@ public class SimulcastOfferTests(HostFixture fixture) : IClassFixture<HostFixtur
         Assert.Empty(video.GetRids());
         Assert.Null(video.Simulcast);
         Assert.DoesNotContain(video.GetExtMaps(), e => e.Uri == SdpExtMap.RtpStreamIdUri);
-        Assert.Equal(0, result.RidExtensionId);
+        Assert.Equal(0, result.Extensions.Rid);
         Assert.False(producer.IsSimulcast);
         ProducerLayer layer = Assert.Single(producer.Layers);
         Assert.Null(layer.Rid);

@@ -20,7 +20,7 @@ namespace MediaRelay.Server.Tests;
 [Collection(MediaMetricsCollection.Name)]
 public class SimulcastRtpTests(HostFixture fixture) : IClassFixture<HostFixture>
 {
-    private const int MidId = 4, RidId = 10;
+    private const int MidId = 4, RidId = 10, RepairedRidId = 11;
     private const uint BobAudioSsrc = 0xB0B0_0001;
     private static readonly Dictionary<string, string> None = [];
     private readonly RunningHost _host = fixture.Host;
@@ -49,6 +49,30 @@ public class SimulcastRtpTests(HostFixture fixture) : IClassFixture<HostFixture>
         Assert.Equal([0u, 0x1111u, 0x3333u], simulcast.Layers.Select(l => l.Ssrc));
         Assert.All(alice.Peer.Media.Producers.Where(p => p.Kind == MediaKind.Video).SelectMany(p => p.Layers),
             l => Assert.Equal(0u, l.Ssrc));
+    }
+
+    [Fact]
+    public void Rtx_stream_is_bound_to_the_layer_its_repaired_rid_names_and_marked_as_repair()
+    {
+        (Participant bob, _) = SetUp();
+        PeerMediaTable media = bob.Peer.Media;
+        Producer simulcast = Bobs(bob, "1");
+        Assert.Equal((byte)97, simulcast.RtxPayloadType); // rtx for VP8 96 in the offer (RFC 4588 §8.6)
+        Assert.Equal(RepairedRidId, media.Extensions.RepairedRid);
+
+        byte[] rtx = Rtp(0x7777, "1", "h", ridId: RepairedRidId, payloadType: 97);
+        Assert.True(RtpPacket.TryParse(rtx, out RtpPacket view));
+        Assert.Same(simulcast, media.FindProducer(view, out int layer, out bool repair));
+        Assert.Equal((1, true), (layer, repair));
+        Assert.Equal(0x7777u, simulcast.Layers[1].RtxSsrc);
+        Assert.Equal(0u, simulcast.Layers[1].Ssrc); // the media SSRC is not taken from a repair stream
+
+        Assert.True(RtpPacket.TryParse(Rtp(0x7777, null, null, payloadType: 97), out view));
+        Assert.Same(simulcast, media.FindProducer(view, out layer, out repair));
+        Assert.Equal((1, true), (layer, repair));
+        Assert.True(RtpPacket.TryParse(Rtp(0x1111, "1", "h"), out view));
+        Assert.Same(simulcast, media.FindProducer(view, out layer, out repair));
+        Assert.Equal((1, false), (layer, repair));
     }
 
     [Theory]
@@ -199,14 +223,15 @@ public class SimulcastRtpTests(HostFixture fixture) : IClassFixture<HostFixture>
     private static Producer? Find(PeerMediaTable media, byte[] packet, out int layer)
     {
         Assert.True(RtpPacket.TryParse(packet, out RtpPacket rtp));
-        return media.FindProducer(rtp, out layer);
+        return media.FindProducer(rtp, out layer, out _);
     }
 
     /// <summary>A VP8-payload RTP packet with optional one-byte MID/RID extensions (RFC 8285 §4.2).</summary>
-    private static byte[] Rtp(uint ssrc, string? mid, string? rid, int midId = MidId, int ridId = RidId)
+    private static byte[] Rtp(uint ssrc, string? mid, string? rid, int midId = MidId, int ridId = RidId,
+        byte payloadType = 96)
     {
         var buffer = new byte[64];
-        int length = RtpHeaderWriter.Write(buffer, false, 96, 1000, 90_000, ssrc);
+        int length = RtpHeaderWriter.Write(buffer, false, payloadType, 1000, 90_000, ssrc);
         var extensions = new RtpExtensionWriter(buffer, length);
         if (mid is not null)
         {

@@ -9,49 +9,35 @@ namespace MediaRelay.Server.Media;
 /// </summary>
 internal sealed class PeerMediaTable
 {
-    public static readonly PeerMediaTable Empty = new([], [], 0, 0, 0, 0, 0);
+    public static readonly PeerMediaTable Empty = new([], [], PeerExtensions.None);
 
-    public PeerMediaTable(Producer[] producers, Consumer[] consumers, int midExtensionId, int ridExtensionId,
-        int audioLevelExtensionId, int transportCcExtensionId, int playoutDelayExtensionId)
+    public PeerMediaTable(Producer[] producers, Consumer[] consumers, PeerExtensions extensions)
     {
-        PlayoutDelayExtensionId = playoutDelayExtensionId;
-        TransportCcExtensionId = transportCcExtensionId;
         Producers = producers;
         Consumers = consumers;
-        MidExtensionId = midExtensionId;
-        RidExtensionId = ridExtensionId;
-        AudioLevelExtensionId = audioLevelExtensionId;
+        Extensions = extensions;
     }
 
     public Producer[] Producers { get; }
     public Consumer[] Consumers { get; }
+    public PeerExtensions Extensions { get; }
 
-    /// <summary>The id this peer negotiated for urn:ietf:params:rtp-hdrext:sdes:mid (RFC 8843 §15), 0 if none.</summary>
-    public int MidExtensionId { get; }
-
-    /// <summary>The id negotiated for urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id (RFC 8852 §3.3), 0 if none.</summary>
-    public int RidExtensionId { get; }
-
-    /// <summary>The id negotiated for urn:ietf:params:rtp-hdrext:ssrc-audio-level (RFC 6464 §4), 0 if none.</summary>
-    public int AudioLevelExtensionId { get; }
+    public int MidExtensionId => Extensions.Mid;
+    public int RidExtensionId => Extensions.Rid;
+    public int AudioLevelExtensionId => Extensions.AudioLevel;
+    public int TransportCcExtensionId => Extensions.TransportCc;
+    public int PlayoutDelayExtensionId => Extensions.PlayoutDelay;
 
     /// <summary>
-    /// The id of the transport-wide sequence number extension (draft-holmer-rmcat-transport-wide-cc-extensions-01
-    /// §2), 0 if transport-cc was not negotiated: read on what the peer publishes, written on what it receives.
+    /// The producer and layer an inbound packet belongs to, and whether it is on the layer's RTX stream
+    /// (<paramref name="repair"/>, RFC 4588): by SSRC; else by the MID header extension (and, for simulcast, the RID
+    /// or, on RTX, the repaired RID extension), binding the SSRC for the packets that follow without extensions.
     /// </summary>
-    public int TransportCcExtensionId { get; }
-
-    /// <summary>The id of the playout-delay extension on what the peer receives (video), 0 if not negotiated.</summary>
-    public int PlayoutDelayExtensionId { get; }
-
-    /// <summary>
-    /// The producer and layer an inbound packet belongs to: by SSRC; else by the MID header extension (and, for
-    /// simulcast, the RID extension), binding the SSRC for the packets that follow without extensions.
-    /// </summary>
-    public Producer? FindProducer(RtpPacket rtp, out int layer)
+    public Producer? FindProducer(RtpPacket rtp, out int layer, out bool repair)
     {
         uint ssrc = rtp.Ssrc;
         layer = 0;
+        repair = false;
         if (ssrc == 0)
         {
             return null; // 0 marks a layer whose SSRC is not learned yet; no browser sends it
@@ -62,9 +48,10 @@ internal sealed class PeerMediaTable
             IReadOnlyList<ProducerLayer> layers = producers[i].Layers;
             for (int l = 0; l < layers.Count; l++)
             {
-                if (layers[l].Ssrc == ssrc)
+                if (layers[l].Ssrc == ssrc || layers[l].RtxSsrc == ssrc)
                 {
                     layer = l;
+                    repair = layers[l].Ssrc != ssrc;
                     return producers[i];
                 }
             }
@@ -73,8 +60,6 @@ internal sealed class PeerMediaTable
         {
             return null;
         }
-        ReadOnlySpan<byte> rid = default;
-        bool hasRid = RidExtensionId != 0 && rtp.TryGetExtension(RidExtensionId, out rid);
         for (int i = 0; i < producers.Length; i++)
         {
             Producer p = producers[i];
@@ -82,17 +67,29 @@ internal sealed class PeerMediaTable
             {
                 continue;
             }
+            repair = p.RtxPayloadType != 0 && rtp.PayloadType == p.RtxPayloadType;
+            int ridId = repair ? Extensions.RepairedRid : RidExtensionId;
+            ReadOnlySpan<byte> rid = default;
+            bool hasRid = ridId != 0 && rtp.TryGetExtension(ridId, out rid);
             IReadOnlyList<ProducerLayer> layers = p.Layers;
             for (int l = 0; l < layers.Count; l++)
             {
                 ProducerLayer candidate = layers[l];
                 bool matches = candidate.Rid is null ? !p.IsSimulcast : hasRid && AsciiEquals(rid, candidate.Rid);
-                if (matches && candidate.Ssrc == 0)
+                if (!matches || (repair ? candidate.RtxSsrc : candidate.Ssrc) != 0)
+                {
+                    continue;
+                }
+                if (repair)
+                {
+                    p.BindRtxSsrc(l, ssrc);
+                }
+                else
                 {
                     p.BindSsrc(l, ssrc);
-                    layer = l;
-                    return p;
                 }
+                layer = l;
+                return p;
             }
             return null; // our MID, but an unknown or repeated RID: refuse rather than guess
         }
@@ -138,16 +135,15 @@ internal sealed class PeerMediaTable
 
     public Consumer? FindConsumerByProducer(string producerId) => Array.Find(Consumers, c => c.Producer.Id == producerId);
 
-    public PeerMediaTable WithProducer(Producer p) => new([.. Producers, p], Consumers, MidExtensionId, RidExtensionId, AudioLevelExtensionId, TransportCcExtensionId, PlayoutDelayExtensionId);
+    public PeerMediaTable WithProducer(Producer p) => new([.. Producers, p], Consumers, Extensions);
 
-    public PeerMediaTable WithoutProducer(Producer p) => new(Array.FindAll(Producers, x => x != p), Consumers, MidExtensionId, RidExtensionId, AudioLevelExtensionId, TransportCcExtensionId, PlayoutDelayExtensionId);
+    public PeerMediaTable WithoutProducer(Producer p) => new(Array.FindAll(Producers, x => x != p), Consumers, Extensions);
 
-    public PeerMediaTable WithConsumer(Consumer c) => new(Producers, [.. Consumers, c], MidExtensionId, RidExtensionId, AudioLevelExtensionId, TransportCcExtensionId, PlayoutDelayExtensionId);
+    public PeerMediaTable WithConsumer(Consumer c) => new(Producers, [.. Consumers, c], Extensions);
 
-    public PeerMediaTable WithoutConsumer(Consumer c) => new(Producers, Array.FindAll(Consumers, x => x != c), MidExtensionId, RidExtensionId, AudioLevelExtensionId, TransportCcExtensionId, PlayoutDelayExtensionId);
+    public PeerMediaTable WithoutConsumer(Consumer c) => new(Producers, Array.FindAll(Consumers, x => x != c), Extensions);
 
-    public PeerMediaTable WithExtensions(int midId, int ridId, int audioLevelId, int transportCcId, int playoutDelayId) =>
-        new(Producers, Consumers, midId, ridId, audioLevelId, transportCcId, playoutDelayId);
+    public PeerMediaTable WithExtensions(PeerExtensions extensions) => new(Producers, Consumers, extensions);
 
     private static bool AsciiEquals(ReadOnlySpan<byte> bytes, string text)
     {

@@ -105,6 +105,9 @@ public sealed partial class WebRtcPeer : IRtpEgress, IPublisherFeedback, IDtlsPa
     /// <summary>The bandwidth estimate of this peer's downlink (bits/s), 0 when it gives no transport-wide feedback.</summary>
     public long SubscriberEstimateBitsPerSecond => _sendPath.EstimateBitsPerSecond;
 
+    /// <summary>The subscriber side's bandwidth estimate and pacer in one line (diagnostics).</summary>
+    public string DescribeSubscriberPath() => _sendPath.Describe();
+
     /// <summary>The subscriber side: pacer, transport-wide sequence numbers, bandwidth estimate and allocation.</summary>
     internal PeerSendPath SendPath => _sendPath;
 
@@ -202,11 +205,25 @@ public sealed partial class WebRtcPeer : IRtpEgress, IPublisherFeedback, IDtlsPa
             _feedbackRecorder.OnPacket(System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(transportSequence),
                 StopwatchTicks.ToMicroseconds(packet.ReceivedTimestamp));
         }
-        Producer? producer = media.FindProducer(rtp, out int layer);
+        Producer? producer = media.FindProducer(rtp, out int layer, out bool repair);
         if (producer is null)
         {
             _server.BadInput.Drop(DropReason.RtpUnknownSsrc);
             return;
+        }
+        if (repair)
+        {
+            if (RtxPacket.IsPaddingOnly(rtp))
+            {
+                return; // a bandwidth probe: it has done its work in the transport-wide feedback above
+            }
+            uint mediaSsrc = producer.Layers[layer].Ssrc;
+            if (mediaSsrc == 0 || !RtxPacket.TryRestore(buffer[..length], producer.Codec.PayloadType, mediaSsrc, out length)
+                || !RtpPacket.TryParse(buffer[..length], out rtp))
+            {
+                _server.BadInput.Drop(DropReason.RtpMalformed);
+                return;
+            }
         }
         if (producer.Kind == MediaKind.Audio && media.AudioLevelExtensionId != 0
             && rtp.TryGetExtension(media.AudioLevelExtensionId, out ReadOnlySpan<byte> levelBytes)

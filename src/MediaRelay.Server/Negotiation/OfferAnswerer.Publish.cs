@@ -1,4 +1,5 @@
 using MediaRelay.Sdp;
+using MediaRelay.Server.Media;
 using MediaRelay.Server.Rooms;
 using MediaRelay.Sfu;
 
@@ -26,7 +27,7 @@ public sealed partial class OfferAnswerer
         {
             bool wanted = ext.Uri == SdpExtMap.MidUri
                 || (m.Kind == "audio" && ext.Uri == SdpExtMap.AudioLevelUri)
-                || (rids.Count > 0 && ext.Uri == SdpExtMap.RtpStreamIdUri);
+                || (rids.Count > 0 && ext.Uri is SdpExtMap.RtpStreamIdUri or SdpExtMap.RepairedRtpStreamIdUri);
             if (!wanted)
             {
                 continue;
@@ -34,15 +35,19 @@ public sealed partial class OfferAnswerer
             a.AddExtMap(new SdpExtMap(ext.Id, ext.Uri));
             if (ext.Uri == SdpExtMap.MidUri)
             {
-                plan.MidExtensionId = ext.Id;
+                plan.Extensions = plan.Extensions with { Mid = ext.Id };
             }
             else if (ext.Uri == SdpExtMap.RtpStreamIdUri)
             {
-                plan.RidExtensionId = ext.Id;
+                plan.Extensions = plan.Extensions with { Rid = ext.Id };
+            }
+            else if (ext.Uri == SdpExtMap.RepairedRtpStreamIdUri)
+            {
+                plan.Extensions = plan.Extensions with { RepairedRid = ext.Id };
             }
             else if (ext.Uri == SdpExtMap.AudioLevelUri)
             {
-                plan.AudioLevelExtensionId = ext.Id;
+                plan.Extensions = plan.Extensions with { AudioLevel = ext.Id };
             }
         }
         a.Direction = SdpDirection.RecvOnly;
@@ -64,6 +69,13 @@ public sealed partial class OfferAnswerer
             a.AddRtpMap(new SdpRtpMap(red.PayloadType, red.EncodingName, red.ClockRate, red.Channels, red.Fmtp)); // first: sent
         }
         a.AddRtpMap(answered);
+        // RFC 4588: the publisher resends (and pads its probes) on RTX streams, so they never share the media
+        // sequence the subscribers see.
+        SdpRtpMap? rtx = m.Kind == "video" ? CodecSelector.SelectRtxFor(m, codec) : null;
+        if (rtx is not null)
+        {
+            a.AddRtpMap(new SdpRtpMap(rtx.PayloadType, rtx.EncodingName, rtx.ClockRate, null, rtx.Fmtp));
+        }
         if (rids.Count > 0)
         {
             // RFC 8853 §5.3: the answerer receives the streams it keeps, in the offerer's order.
@@ -77,8 +89,9 @@ public sealed partial class OfferAnswerer
         RtpCodec rtpCodec = CodecSelector.ToCodec(codec);
         string?[] layers = rids.Count > 0 ? [.. rids] : [null];
         byte redPayloadType = (byte)(red?.PayloadType ?? 0);
+        byte rtxPayloadType = (byte)(rtx?.PayloadType ?? 0);
         if (existing is not null && existing.Codec.IsSameFormat(rtpCodec) && existing.Codec.PayloadType == rtpCodec.PayloadType
-            && existing.RedPayloadType == redPayloadType && existing.Layers.Select(l => l.Rid).SequenceEqual(layers))
+            && existing.RedPayloadType == redPayloadType && existing.RtxPayloadType == rtxPayloadType && existing.Layers.Select(l => l.Rid).SequenceEqual(layers))
         {
             return true; // unchanged publication
         }
@@ -90,13 +103,35 @@ public sealed partial class OfferAnswerer
             : m.Kind == "audio" ? TrackSource.Microphone : TrackSource.Camera;
         MediaKind kind = m.Kind == "audio" ? MediaKind.Audio : MediaKind.Video;
         string id = participant.Id + "-" + m.Mid;
-        plan.NewProducers.Add(rids.Count > 0
+        Producer producer = rids.Count > 0
             ? new Producer(id, participant.Id, kind, source, m.Mid!, rtpCodec, layers, participant.Peer)
+            {
+                RtxPayloadType = rtxPayloadType,
+            }
             : new Producer(id, participant.Id, kind, source, m.Mid!, rtpCodec, PrimarySsrc(m), participant.Peer)
             {
                 RedPayloadType = redPayloadType,
-            });
+                RtxPayloadType = rtxPayloadType,
+            };
+        if (rids.Count == 0 && rtxPayloadType != 0)
+        {
+            producer.BindRtxSsrc(0, RepairSsrc(m, producer.Layers[0].Ssrc));
+        }
+        plan.NewProducers.Add(producer);
         return true;
+    }
+
+    /// <summary>RFC 5576 §4.2 / RFC 4588 §8.6: the FID partner of <paramref name="ssrc"/>, 0 when none is offered.</summary>
+    private static uint RepairSsrc(MediaDescription m, uint ssrc)
+    {
+        foreach (SdpSsrcGroup g in m.GetSsrcGroups())
+        {
+            if (g.Semantics == SdpSsrcGroup.Fid && g.Ssrcs.Count > 1 && g.Ssrcs[0] == ssrc && ssrc != 0)
+            {
+                return g.Ssrcs[1];
+            }
+        }
+        return 0;
     }
 
     /// <summary>The SSRC of the first media stream in the offer (RFC 5576 a=ssrc; the FID/RTX partner skipped).</summary>

@@ -1,4 +1,5 @@
 using MediaRelay.Sdp;
+using MediaRelay.Server.Media;
 using MediaRelay.Server.Rooms;
 using MediaRelay.Sfu;
 
@@ -99,12 +100,12 @@ public sealed partial class OfferAnswerer
     private static void AcceptPlayoutDelay(MediaDescription m, MediaDescription a, OfferResult plan)
     {
         SdpExtMap? ext = m.GetExtMaps().FirstOrDefault(e => e.Uri == SdpExtMap.PlayoutDelayUri);
-        if (ext is null || plan.PlayoutDelayExtensionId != 0 && plan.PlayoutDelayExtensionId != ext.Id)
+        if (ext is null || plan.Extensions.PlayoutDelay != 0 && plan.Extensions.PlayoutDelay != ext.Id)
         {
             return;
         }
         a.AddExtMap(new SdpExtMap(ext.Id, ext.Uri));
-        plan.PlayoutDelayExtensionId = ext.Id;
+        plan.Extensions = plan.Extensions with { PlayoutDelay = ext.Id };
     }
 
     /// <summary>
@@ -116,12 +117,12 @@ public sealed partial class OfferAnswerer
     {
         SdpExtMap? ext = m.GetExtMaps().FirstOrDefault(e => e.Uri == SdpExtMap.TransportWideCcUri);
         if (ext is null || !codec.RtcpFeedback.Contains(TransportCcFeedback)
-            || plan.TransportCcExtensionId != 0 && plan.TransportCcExtensionId != ext.Id)
+            || plan.Extensions.TransportCc != 0 && plan.Extensions.TransportCc != ext.Id)
         {
             return false;
         }
         a.AddExtMap(new SdpExtMap(ext.Id, ext.Uri));
-        plan.TransportCcExtensionId = ext.Id;
+        plan.Extensions = plan.Extensions with { TransportCc = ext.Id };
         return true;
     }
 }

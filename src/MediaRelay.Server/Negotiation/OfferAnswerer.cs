@@ -72,11 +72,9 @@ public sealed partial class OfferAnswerer(MediaServer media, IOptions<MediaRelay
     {
         ConsultationRoom room = participant.Room;
         WebRtcPeer peer = participant.Peer;
-        if (result.MidExtensionId != 0 || result.AudioLevelExtensionId != 0 || result.TransportCcExtensionId != 0
-            || result.PlayoutDelayExtensionId != 0)
+        if (result.Extensions != PeerExtensions.None)
         {
-            peer.UpdateMedia(t => t.WithExtensions(result.MidExtensionId, result.RidExtensionId,
-                result.AudioLevelExtensionId, result.TransportCcExtensionId, result.PlayoutDelayExtensionId));
+            peer.UpdateMedia(t => t.WithExtensions(result.Extensions));
         }
         foreach (Consumer consumer in result.ClosedConsumers)
         {

@@ -1,3 +1,4 @@
+using MediaRelay.Server.Media;
 using MediaRelay.Sfu;
 
 namespace MediaRelay.Server.Negotiation;
@@ -15,15 +16,9 @@ public sealed class OfferResult
     public string? AnswerSdp { get; set; }
     public string? Error { get; init; }
     public string? ErrorCode { get; init; }
-    public int MidExtensionId { get; set; }
-    public int RidExtensionId { get; set; }
-    public int AudioLevelExtensionId { get; set; }
+    /// <summary>The header extension ids the answer accepted (one id space for the BUNDLE transport).</summary>
+    public PeerExtensions Extensions { get; set; } = PeerExtensions.None;
 
-    /// <summary>The transport-wide sequence number extension id (0: the peer did not negotiate transport-cc).</summary>
-    public int TransportCcExtensionId { get; set; }
-
-    /// <summary>The playout-delay extension id accepted on the subscriber's video sections (0: none).</summary>
-    public int PlayoutDelayExtensionId { get; set; }
     public List<Producer> NewProducers { get; } = [];
     public List<Producer> ClosedProducers { get; } = [];
     public List<PlannedConsumer> NewConsumers { get; } = [];
