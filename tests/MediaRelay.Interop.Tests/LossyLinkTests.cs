@@ -16,7 +16,7 @@ namespace MediaRelay.Interop.Tests;
 [Collection(ChromiumCollection.Name)]
 public sealed class LossyLinkTests(ChromiumFixture chromium, ITestOutputHelper output)
 {
-    private static readonly TimeSpan MeasuredSpan = TimeSpan.FromSeconds(12);
+    private static readonly TimeSpan MeasuredSpan = TimeSpan.FromSeconds(20); // long enough that one stall on 2 busy cores does not decide it
 
     /// <summary>Issue 4's bar: at least 80% of the frame rate of the same call without impairment.</summary>
     private const double FrameRateFloor = 0.8;
@@ -63,10 +63,24 @@ public sealed class LossyLinkTests(ChromiumFixture chromium, ITestOutputHelper o
             "--MediaRelay:Rooms:MaxParticipants=2");
         IPage viewer = call.PageB;
         await WebRtcStats.WaitForAsync(viewer, s => s.VideoFramesDecoded > 30, TimeSpan.FromSeconds(30));
-        await Task.Delay(TimeSpan.FromSeconds(2)); // past the start-up keyframes and bitrate ramp
+        await Task.Delay(TimeSpan.FromSeconds(4)); // past the start-up keyframes, the bitrate ramp and the first repairs
         RoomPages.ReceiveQuality start = await RoomPages.ReadQualityAsync(viewer);
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        await Task.Delay(MeasuredSpan);
+        RoomPages.ReceiveQuality previous = start;
+        while (clock.Elapsed < MeasuredSpan)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            RoomPages.ReceiveQuality now = await RoomPages.ReadQualityAsync(viewer);
+            string consumers = string.Join("; ", call.Server.Producers(room).SelectMany(p => p.Consumers)
+                .Where(c => c.Producer.Kind == MediaRelay.Sfu.MediaKind.Video)
+                .Select(c => $"{c.Id} L{c.CurrentLayer} cap {(c.MaxLayer == int.MaxValue ? "-" : c.MaxLayer)} pd {c.PlayoutDelayMilliseconds}"));
+            output.WriteLine($"  t+{clock.Elapsed.TotalSeconds:F0}s: {(now.FramesDecoded - previous.FramesDecoded) / 2.0:F1} fps, " +
+                $"concealed {now.ConcealedSamples - previous.ConcealedSamples}/{now.TotalSamplesReceived - previous.TotalSamplesReceived}, " +
+                $"{consumers}, paths " + string.Join(" / ", call.Server.Media.Peers.Select(p => p.DescribeSubscriberPath())) +
+                $"; stalls: loop {call.Server.Media.TakeMaxTickGap().TotalMilliseconds:F0} ms, relay up {upstream.TakeMaxLateness().TotalMilliseconds:F0} ms, " +
+                $"down {downstream.TakeMaxLateness().TotalMilliseconds:F0} ms");
+            previous = now;
+        }
         RoomPages.ReceiveQuality end = await RoomPages.ReadQualityAsync(viewer);
         double fps = (end.FramesDecoded - start.FramesDecoded) / clock.Elapsed.TotalSeconds;
         string outbound = await call.PageA.EvaluateAsync<string>(@"async () => { const out = [];

@@ -64,6 +64,12 @@ internal sealed class PeerSendPath : IPacedTransport
 
     public PacedSender Pacer => _pacer;
 
+    /// <summary>The estimator's state in one line (diagnostics and tests; not for the packet path).</summary>
+    public string Describe() =>
+        $"{_estimator.EstimateBitsPerSecond / 1000}k (delay {_estimator.DelayBasedBitsPerSecond / 1000}k, loss " +
+        $"{_estimator.LossBasedBitsPerSecond / 1000}k at {_estimator.LossFraction:P1}, {_estimator.Usage}, acked " +
+        $"{_estimator.AckedBitsPerSecond / 1000}k), pacer {_pacer.QueuedPackets} queued";
+
     public bool Send(byte[] buffer, int length, PacketPriority priority) =>
         _pacer.Send(buffer, length, priority, Stopwatch.GetTimestamp());
 

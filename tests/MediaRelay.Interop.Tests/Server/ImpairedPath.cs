@@ -46,6 +46,7 @@ public sealed class ImpairedPath : IDisposable
 
     private int _sending;
     private long _forwarded, _droppedByLoss, _droppedByQueue;
+    private long _maxLateness;
 
     public ImpairedPath(int seed = 1)
     {
@@ -118,6 +119,20 @@ public sealed class ImpairedPath : IDisposable
     {
         get { lock (_gate) return _queueLimit; }
         set { lock (_gate) _queueLimit = Math.Max(0, value); }
+    }
+
+    /// <summary>
+    /// The most a datagram left after its due time since the last call (the relay itself starved of CPU), then
+    /// resets: a test can tell a stalled relay from a stalled server.
+    /// </summary>
+    public TimeSpan TakeMaxLateness()
+    {
+        lock (_gate)
+        {
+            long late = _maxLateness;
+            _maxLateness = 0;
+            return Stopwatch.GetElapsedTime(0, late);
+        }
     }
 
     /// <summary>Datagrams sent on.</summary>
@@ -311,6 +326,7 @@ public sealed class ImpairedPath : IDisposable
                         break;
                     }
                     _delayed.Dequeue();
+                    _maxLateness = Math.Max(_maxLateness, now - key.Due);
                     _due.Add(d);
                 }
                 _sending = _due.Count;

@@ -57,39 +57,51 @@ public sealed class UdpRelay : IDisposable
     public void Start(int serverPort)
     {
         _server = new IPEndPoint(IPAddress.Loopback, serverPort);
-        _ = Task.Run(FrontLoopAsync);
+        new Thread(FrontLoop) { IsBackground = true, Name = "relay-front" }.Start();
     }
 
-    private async Task FrontLoopAsync()
+    // Dedicated threads with blocking receives, not async loops: on two busy cores the test process's thread pool
+    // can lag by hundreds of milliseconds, which would look to both ends like a congested network.
+    private void FrontLoop()
     {
         var buffer = new byte[2048];
         while (!_stop.IsCancellationRequested)
         {
-            SocketReceiveFromResult r;
+            EndPoint from = new IPEndPoint(IPAddress.Any, 0);
+            int n;
             try
             {
-                r = await _front.ReceiveFromAsync(buffer, SocketFlags.None, new IPEndPoint(IPAddress.Any, 0), _stop.Token);
+                n = _front.ReceiveFrom(buffer, SocketFlags.None, ref from);
             }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+            catch (Exception e) when (e is ObjectDisposedException or SocketException)
             {
                 if (_stop.IsCancellationRequested) return;
                 continue;
             }
-            var client = (IPEndPoint)r.RemoteEndPoint;
+            var client = (IPEndPoint)from;
             Leg leg = _legs.GetOrAdd(client, c => new Leg(this, c, _legs.Count));
-            byte[] datagram = buffer.AsSpan(0, r.ReceivedBytes).ToArray();
+            byte[] datagram = buffer.AsSpan(0, n).ToArray();
             if (IsSilenced(client))
             {
                 continue;
             }
             leg.Record(datagram);
             ImpairedPath? path = leg.UpstreamPath ?? Upstream;
-            if (path is not null)
+            try
             {
-                path.Send(leg.Upstream, datagram, _server!);
-                continue;
+                if (path is not null)
+                {
+                    path.Send(leg.Upstream, datagram, _server!);
+                }
+                else
+                {
+                    leg.Upstream.SendTo(datagram, SocketFlags.None, _server!);
+                }
             }
-            await leg.Upstream.SendToAsync(datagram, SocketFlags.None, _server!);
+            catch (Exception e) when (e is ObjectDisposedException or SocketException)
+            {
+                if (_stop.IsCancellationRequested) return;
+            }
         }
     }
 
@@ -115,7 +127,7 @@ public sealed class UdpRelay : IDisposable
             Client = client;
             Order = order;
             Upstream.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-            _ = Task.Run(BackLoopAsync);
+            new Thread(BackLoop) { IsBackground = true, Name = "relay-leg" }.Start();
         }
 
         public IPEndPoint Client { get; }
@@ -146,14 +158,14 @@ public sealed class UdpRelay : IDisposable
             }
         }
 
-        private async Task BackLoopAsync()
+        private void BackLoop()
         {
             var buffer = new byte[2048];
             while (!_relay._stop.IsCancellationRequested)
             {
                 try
                 {
-                    int n = await Upstream.ReceiveAsync(buffer, SocketFlags.None, _relay._stop.Token);
+                    int n = Upstream.Receive(buffer, SocketFlags.None);
                     if (_relay.IsSilenced(Client))
                     {
                         continue;
@@ -164,9 +176,9 @@ public sealed class UdpRelay : IDisposable
                         path.Send(_relay._front, buffer.AsSpan(0, n), Client);
                         continue;
                     }
-                    await _relay._front.SendToAsync(buffer.AsMemory(0, n), SocketFlags.None, Client);
+                    _relay._front.SendTo(buffer.AsSpan(0, n), SocketFlags.None, Client);
                 }
-                catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+                catch (Exception e) when (e is ObjectDisposedException or SocketException)
                 {
                     if (_relay._stop.IsCancellationRequested) return;
                 }
