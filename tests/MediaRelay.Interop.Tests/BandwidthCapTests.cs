@@ -32,12 +32,22 @@ public sealed class BandwidthCapTests(ChromiumFixture chromium, ITestOutputHelpe
         IPage other = await call.OpenAsync(chromium, output, Room, "Dr Other", wide);
         string publisher = await RoomPages.ParticipantIdAsync(call.PageA);
 
+        // Both on the top layer, steadily (2 s in a row), before the cap: a switch measured later is the cap's doing.
         int top = 0;
+        var steady = new Stopwatch();
         bool bothOnTop = await RoomPages.WaitAsync(async () =>
         {
             top = call.Server.Producers(Room).Where(p => p.ParticipantId == publisher && p.IsSimulcast)
                 .SelectMany(p => p.Layers).Select(l => l.Width).DefaultIfEmpty(0).Max();
-            return top > 0 && await WidthAsync(capped, publisher) == top && await WidthAsync(other, publisher) == top;
+            if (top > 0 && await WidthAsync(capped, publisher) == top && await WidthAsync(other, publisher) == top)
+            {
+                steady.Start();
+            }
+            else
+            {
+                steady.Reset();
+            }
+            return steady.Elapsed >= TimeSpan.FromSeconds(2);
         }, TimeSpan.FromSeconds(40));
         Report(call, Room, publisher, "start");
         Assert.True(bothOnTop, $"both subscribers should start on the top layer ({top} px): capped " +
