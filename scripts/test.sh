@@ -26,6 +26,18 @@ dotnet test "$MEDIARELAY_SOLUTION" -c Release --no-build --nologo -maxcpucount:1
 status=${PIPESTATUS[0]}
 set -e
 
+# Allocation budget: every benchmark briefly, in process, bytes per operation against bench/allocation-budget.json
+# (0 on the packet path). Times are printed, never judged.
+log "allocation budget (bench/allocation-budget.json)"
+set +e
+dotnet run -c Release --no-build --project "$MEDIARELAY_ROOT/bench/MediaRelay.Benchmarks" -- \
+  --check-allocations "$MEDIARELAY_ROOT/bench/allocation-budget.json"
+budget_status=$?
+set -e
+if [[ $budget_status -ne 0 && $status -eq 0 ]]; then
+  status=$budget_status
+fi
+
 # Each assembly ends with "Total tests: N" then "Passed: N" / "Failed: N" / "Skipped: N" lines (zeros omitted).
 summary="$(awk '
   /^ *Passed: [0-9]+ *$/  { passed  += $2 }
@@ -36,7 +48,7 @@ summary="$(awk '
 
 echo
 if [[ $status -ne 0 ]]; then
-  log "dotnet test exited with $status"
+  log "dotnet test or the allocation budget exited with $status"
 fi
 echo "$summary"
 exit "$status"

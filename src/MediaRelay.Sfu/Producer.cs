@@ -89,8 +89,31 @@ public sealed class Producer
     /// </summary>
     public byte RtxPayloadType { get; init; }
     public bool IsClosed { get; private set; }
-    public long PacketsReceived => _layers.Sum(l => l.Packets);
-    public long BytesReceived => _layers.Sum(l => l.Bytes);
+    public long PacketsReceived
+    {
+        get
+        {
+            long sum = 0;
+            foreach (ProducerLayer l in _layers)
+            {
+                sum += l.Packets;
+            }
+            return sum;
+        }
+    }
+
+    public long BytesReceived
+    {
+        get
+        {
+            long sum = 0;
+            foreach (ProducerLayer l in _layers)
+            {
+                sum += l.Bytes;
+            }
+            return sum;
+        }
+    }
     public long KeyFrameRequestsSent => Interlocked.Read(ref _keyFrameRequestsSent);
 
     /// <summary>The publisher's round-trip time as last given to <see cref="OnTick"/>.</summary>
