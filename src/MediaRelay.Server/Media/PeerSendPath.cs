@@ -76,7 +76,12 @@ internal sealed class PeerSendPath : IPacedTransport
     bool IPacedTransport.Transmit(byte[] buffer, int length, PacketPriority priority, long now)
     {
         int id = _peer.Media.TransportCcExtensionId;
-        if (id != 0 && TransportSequenceNumber.TryStamp(buffer.AsSpan(0, length), id, _sequence))
+        bool stamped = id != 0 && TransportSequenceNumber.TryStamp(buffer.AsSpan(0, length), id, _sequence);
+        if (!_peer.TransmitRtp(buffer, length))
+        {
+            return false; // never on the wire: its number goes to the next packet, not into the loss count
+        }
+        if (stamped)
         {
             _estimator.OnPacketSent(_sequence, length + WireOverheadBytes, StopwatchTicks.ToMicroseconds(now));
             _sequence++;
@@ -85,7 +90,7 @@ internal sealed class PeerSendPath : IPacedTransport
         {
             _mediaBytesInWindow += length + WireOverheadBytes;
         }
-        return _peer.TransmitRtp(buffer, length);
+        return true;
     }
 
     /// <summary>A transport-wide feedback packet from the subscriber (RTPFB FMT 15). False when malformed.</summary>
