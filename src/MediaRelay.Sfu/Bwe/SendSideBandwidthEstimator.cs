@@ -48,6 +48,7 @@ public sealed class SendSideBandwidthEstimator
     private readonly int[] _sentSize = new int[HistorySize];
     private readonly long[] _sentMicros = new long[HistorySize];
     private readonly bool[] _reported = new bool[HistorySize];
+    private readonly bool[] _lostCounted = new bool[HistorySize];
     private readonly int[] _sentCluster = new int[HistorySize];
     private readonly ProbeController _probe = new();
     private int _lastSentSequence = -1;
@@ -137,6 +138,9 @@ public sealed class SendSideBandwidthEstimator
             mediaBitsPerSecond, target, EstimateBitsPerSecond, _trendline.State == BandwidthUsage.Overusing, sinceDecrease, nowMicros);
     }
 
+    /// <summary>Statuses "not received" for a packet already counted lost (diagnostics).</summary>
+    public long ReportedLostAgain { get; private set; }
+
     public void OnPacketSent(ushort transportSequence, int size, long sendMicros)
     {
         int slot = transportSequence & HistoryMask;
@@ -144,6 +148,7 @@ public sealed class SendSideBandwidthEstimator
         _sentSize[slot] = size;
         _sentMicros[slot] = sendMicros;
         _reported[slot] = false;
+        _lostCounted[slot] = false;
         _sentCluster[slot] = _probe.OnPacketSent(size, sendMicros);
         _lastSentSequence = transportSequence;
     }
@@ -161,6 +166,12 @@ public sealed class SendSideBandwidthEstimator
             }
             if (!result.Received)
             {
+                if (_lostCounted[slot])
+                {
+                    ReportedLostAgain++;
+                    continue; // a receiver may report a gap again in its next feedback: one loss, counted once
+                }
+                _lostCounted[slot] = true;
                 _lossTotal++;
                 _lossLost++;
                 if (_sentCluster[slot] != 0)
@@ -171,7 +182,10 @@ public sealed class SendSideBandwidthEstimator
                 continue; // a lost packet may still be reported received later; keep it open
             }
             _reported[slot] = true;
-            _lossTotal++;
+            if (!_lostCounted[slot])
+            {
+                _lossTotal++; // (a late arrival already counted lost stays counted once)
+            }
             if (_sentCluster[slot] != 0)
             {
                 _probe.OnPacketReported(_sentCluster[slot], true, _sentSize[slot], result.ArrivalMicros);
