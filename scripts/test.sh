@@ -46,6 +46,18 @@ summary="$(awk '
   END { printf "%d passed, %d failed, %d skipped", passed, failed, skipped }
 ' "$output")"
 
+# CI shows only the tail of this output: name every failed test and the first lines of its message here, so the
+# reason for a red run is never scrolled away.
+failures="$(awk '
+  /^ *Failed [A-Za-z_]/ { printing = 12; print ""; }
+  printing > 0 { print; printing--; }
+' "$output")"
+if [[ -n "$failures" ]]; then
+  echo
+  log "failed tests"
+  echo "$failures"
+fi
+
 echo
 if [[ $status -ne 0 ]]; then
   log "dotnet test or the allocation budget exited with $status"
