@@ -11,6 +11,9 @@ APT_PACKAGES=(
   fonts-liberation  # fonts so headless Chromium renders pages and screenshots with real glyphs
   openssl           # libcrypto.so.3 for the native SRTP backend (P/Invoke) and the CLI the DTLS interop tests run
   ffmpeg            # encodes the VP8/Opus RTP the werift interop client (tests/.../Werift) publishes into a room
+  janus             # Janus VideoRoom 1.1.2: the load tool (bench/MediaRelay.LoadTest) measures it beside MediaRelay
+  iproute2          # ip: the load tool's private network namespace with a veth for Janus's ICE candidate
+  util-linux        # unshare (that namespace) and taskset (server and generator on separate cores)
 )
 
 # Only when native/build.sh exists: a C toolchain and the FFmpeg headers it compiles the shim against.

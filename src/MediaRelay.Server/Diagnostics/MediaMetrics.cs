@@ -31,6 +31,10 @@ public static class MediaMetrics
     private static readonly Counter ForwardedCounter = Prometheus.Metrics.CreateCounter(
         "mediarelay_forwarded_packets_total", "RTP packets sent to subscribers.");
 
+    private static readonly Counter AllocatedBytesCounter = Prometheus.Metrics.CreateCounter(
+        "mediarelay_allocated_bytes_total",
+        "Bytes the process has allocated on the managed heap (GC.GetTotalAllocatedBytes); its rate is the allocation rate, flat on a steady packet path.");
+
     private static readonly Counter NackedCounter = Prometheus.Metrics.CreateCounter(
         "mediarelay_nacked_packets_total", "Lost packets the server asked publishers to resend (RFC 4585 NACK).");
 
@@ -119,6 +123,7 @@ public static class MediaMetrics
         PaddingCounter.IncTo(Interlocked.Read(ref _paddingBytes));
         PacerDropCounter.IncTo(Interlocked.Read(ref _pacerDrops));
         TransportFeedbackCounter.IncTo(Interlocked.Read(ref _transportFeedback));
+        AllocatedBytesCounter.IncTo(GC.GetTotalAllocatedBytes(precise: false));
     }
 
     public static void SignalingError(string reason) => SignalingErrorCounter.WithLabels(reason).Inc();

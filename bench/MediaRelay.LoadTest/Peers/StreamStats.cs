@@ -1,0 +1,68 @@
+namespace MediaRelay.LoadTest.Peers;
+
+/// <summary>
+/// One received RTP stream at a subscriber: extended sequence numbers (RFC 3550 §A.1) for loss, and the
+/// interarrival jitter of RFC 3550 §6.4.1 computed from the sampled packets' real send times rather than RTP
+/// timestamps, so it is the jitter the path added, free of the sender's own frame timing.
+/// </summary>
+internal sealed class StreamStats
+{
+    private bool _started;
+    private ushort _maxSequence;
+    private long _cycles;
+    private long _baseSequence;
+    private long _lastTransitTicks;
+    private bool _hasTransit;
+
+    public bool IsVideo { get; init; }
+
+    public long Received { get; private set; }
+
+    /// <summary>Packets at or below the highest sequence number seen (duplicates or reordering).</summary>
+    public long OutOfOrder { get; private set; }
+
+    /// <summary>Highest extended sequence number minus the first, plus one.</summary>
+    public long Expected => _started ? (_cycles + _maxSequence) - _baseSequence + 1 : 0;
+
+    /// <summary>Jitter estimate in Stopwatch ticks (RFC 3550 §6.4.1: J += (|D| - J) / 16).</summary>
+    public double JitterTicks { get; private set; }
+
+    public void OnPacket(ushort sequence)
+    {
+        Received++;
+        if (!_started)
+        {
+            _started = true;
+            _maxSequence = sequence;
+            _baseSequence = sequence;
+            return;
+        }
+        ushort delta = (ushort)(sequence - _maxSequence);
+        if (delta < 0x8000)
+        {
+            if (sequence < _maxSequence)
+            {
+                _cycles += 65536;
+            }
+            _maxSequence = sequence;
+        }
+        else
+        {
+            OutOfOrder++;
+        }
+    }
+
+    public override string ToString() =>
+        $"{(IsVideo ? "video" : "audio")} received {Received} expected {Expected} out-of-order {OutOfOrder} jitter {JitterTicks * 1e6 / System.Diagnostics.Stopwatch.Frequency:F0} µs";
+
+    public void OnTransit(long transitTicks)
+    {
+        if (_hasTransit)
+        {
+            long d = Math.Abs(transitTicks - _lastTransitTicks);
+            JitterTicks += (d - JitterTicks) / 16.0;
+        }
+        _lastTransitTicks = transitTicks;
+        _hasTransit = true;
+    }
+}

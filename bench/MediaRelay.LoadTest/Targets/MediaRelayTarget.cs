@@ -1,0 +1,182 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+using MediaRelay.Dtls;
+using MediaRelay.LoadTest.Measurement;
+using MediaRelay.LoadTest.Peers;
+
+namespace MediaRelay.LoadTest.Targets;
+
+/// <summary>
+/// MediaRelay itself, started from its Release build as a separate process on the server core, in Development mode
+/// on loopback (tokens from POST /api/rooms/ROOM/tokens), joined through its signaling WebSocket exactly as the
+/// consultation page joins: publishers offer sendonly audio + video, subscribers join afterwards and offer recvonly
+/// sections bound to the producers listed in "joined".
+/// </summary>
+internal sealed class MediaRelayTarget(string repositoryRoot, string cpuList, string workDirectory) : ILoadTarget
+{
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
+    private readonly List<SignalingChannel> _channels = [];
+    private ChildProcess? _process;
+    private Uri _base = new("http://127.0.0.1/");
+
+    public string Name => "MediaRelay";
+
+    public int ProcessId => _process?.Id ?? 0;
+
+    public async Task StartAsync(CancellationToken cancel)
+    {
+        string dll = Path.Combine(repositoryRoot, "src", "MediaRelay.Server", "bin", "Release", "net10.0", "MediaRelay.Server.dll");
+        if (!File.Exists(dll))
+        {
+            throw new FileNotFoundException("Build the server first: dotnet build -c Release (scripts/bench.sh does).", dll);
+        }
+        int httpPort = FreePort(SocketType.Stream, ProtocolType.Tcp);
+        int mediaPort = FreePort(SocketType.Dgram, ProtocolType.Udp);
+        string data = Path.Combine(workDirectory, "mediarelay-data");
+        Directory.CreateDirectory(data);
+        _base = new Uri($"http://127.0.0.1:{httpPort}/");
+        _process = ChildProcess.Start(cpuList, "dotnet",
+            [dll, "--environment", "Development", "--urls", _base.ToString().TrimEnd('/'),
+             "--MediaRelay:DataDirectory=" + data,
+             "--MediaRelay:Media:Port=" + mediaPort.ToString(CultureInfo.InvariantCulture),
+             "--MediaRelay:Media:BindAddress=127.0.0.1",
+             "--MediaRelay:Rooms:MaxParticipants=64",
+             "--Logging:LogLevel:Default=Warning"],
+            Path.Combine(workDirectory, "mediarelay.log"),
+            new Dictionary<string, string> { ["DOTNET_gcServer"] = "0", ["DOTNET_TieredPGO"] = "1" });
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            cancel.ThrowIfCancellationRequested();
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException("MediaRelay exited at start:\n" + _process.LogTail());
+            }
+            try
+            {
+                using var response = await _http.GetAsync(new Uri(_base, "metrics"), cancel);
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("MediaRelay did not answer /metrics within 60 s:\n" + _process.LogTail());
+            }
+            await Task.Delay(200, cancel);
+        }
+    }
+
+    public async Task AddRoomAsync(LoadRoom room, LoadContext context, CancellationToken cancel)
+    {
+        string roomId = "load-" + room.Number.ToString(CultureInfo.InvariantCulture);
+        foreach (LoadPeer publisher in room.Publishers)
+        {
+            SignalingChannel channel = await JoinAsync(roomId, "publisher " + publisher.Index, cancel);
+            await channel.SendAsync(new JsonObject
+            {
+                ["type"] = "offer",
+                ["sdp"] = LoadSdp.PublisherOffer(publisher, context.Certificate.Fingerprint),
+                ["sources"] = new JsonObject { ["0"] = "microphone", ["1"] = "camera" },
+            }, cancel);
+            ConnectFromAnswer(publisher, await channel.ReceiveAsync("answer", cancel), context);
+        }
+        foreach (LoadPeer subscriber in room.Subscribers)
+        {
+            SignalingChannel channel = await JoinAsync(roomId, "subscriber " + subscriber.Index, cancel);
+            JsonObject joined = await channel.ReceiveAsync("joined", cancel);
+            var subscriptions = new JsonObject();
+            int i = 0;
+            foreach (LoadPeer publisher in room.Publishers)
+            {
+                string participant = FindParticipant(joined, "publisher " + publisher.Index);
+                subscriptions[(2 * i).ToString(CultureInfo.InvariantCulture)] = participant + "-0";
+                subscriptions[((2 * i) + 1).ToString(CultureInfo.InvariantCulture)] = participant + "-1";
+                i++;
+            }
+            await channel.SendAsync(new JsonObject
+            {
+                ["type"] = "offer",
+                ["sdp"] = LoadSdp.SubscriberOffer(subscriber, context.Certificate.Fingerprint, room.Publishers.Count),
+                ["subscriptions"] = subscriptions,
+            }, cancel);
+            ConnectFromAnswer(subscriber, await channel.ReceiveAsync("answer", cancel), context);
+            subscriber.ExpectedStreams = 2 * room.Publishers.Count;
+        }
+    }
+
+    private static string FindParticipant(JsonObject joined, string name)
+    {
+        foreach (JsonNode? p in (JsonArray)joined["participants"]!)
+        {
+            if ((string?)p?["name"] == name)
+            {
+                return (string)p!["id"]!;
+            }
+        }
+        throw new InvalidOperationException($"'{name}' is not in the room: " + joined.ToJsonString());
+    }
+
+    private static void ConnectFromAnswer(LoadPeer peer, JsonObject answer, LoadContext context)
+    {
+        RemoteDescription remote = LoadSdp.Parse((string)answer["sdp"]!);
+        DtlsRole role = remote.Setup == "active" ? DtlsRole.Server : DtlsRole.Client;
+        peer.Connect(remote.Candidate, remote.Ufrag, remote.Password, iceControlling: true, context.Certificate,
+            remote.Fingerprint, role, context.SrtpProfile);
+    }
+
+    private async Task<SignalingChannel> JoinAsync(string roomId, string name, CancellationToken cancel)
+    {
+        using var response = await _http.PostAsJsonAsync(new Uri(_base, $"api/rooms/{roomId}/tokens"), new { name }, cancel);
+        response.EnsureSuccessStatusCode();
+        var body = await response.Content.ReadFromJsonAsync<JsonObject>(cancel);
+        var ws = new UriBuilder(_base) { Scheme = "ws", Path = "/ws" }.Uri;
+        SignalingChannel channel = await SignalingChannel.ConnectAsync(ws, cancel);
+        lock (_channels)
+        {
+            _channels.Add(channel);
+        }
+        await channel.SendAsync(new JsonObject { ["type"] = "join", ["room"] = roomId, ["token"] = (string)body!["token"]! }, cancel);
+        return channel;
+    }
+
+    public async Task<ServerCounters?> ReadCountersAsync(CancellationToken cancel)
+    {
+        string text = await _http.GetStringAsync(new Uri(_base, "metrics"), cancel);
+        var values = PrometheusText.Parse(text);
+        return new ServerCounters(
+            values.GetValueOrDefault("mediarelay_forwarded_packets_total"),
+            values.GetValueOrDefault("dotnet_collection_count_total{generation=\"0\"}"),
+            values.GetValueOrDefault("dotnet_collection_count_total{generation=\"1\"}"),
+            values.GetValueOrDefault("dotnet_collection_count_total{generation=\"2\"}"),
+            values.GetValueOrDefault("mediarelay_allocated_bytes_total", double.NaN));
+    }
+
+    private static int FreePort(SocketType type, ProtocolType protocol)
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, type, protocol);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)socket.LocalEndPoint!).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (SignalingChannel channel in _channels)
+        {
+            await channel.DisposeAsync();
+        }
+        if (_process is not null)
+        {
+            await _process.DisposeAsync();
+        }
+        _http.Dispose();
+    }
+}
