@@ -140,16 +140,25 @@ public sealed class Producer
     public void OnRtp(RtpPacket packet, int layer, long timestamp) => OnRtp(null, packet, layer, timestamp);
 
     /// <summary>
-    /// Forwards one decrypted packet of <paramref name="layer"/> to every consumer. Synchronous, allocation-free;
-    /// the packet is borrowed. When <paramref name="owner"/> (the pooled buffer holding the plaintext, its Length the
-    /// plaintext length) is given, a video layer retains it for retransmissions.
+    /// Forwards one decrypted packet of <paramref name="layer"/> to every consumer, unless it is a video packet seen
+    /// before (see <see cref="ProducerLayer.DuplicatesDropped"/>). Synchronous, allocation-free; the packet is
+    /// borrowed. When <paramref name="owner"/> (the pooled buffer holding the plaintext, its Length the plaintext
+    /// length) is given, a video layer retains it for retransmissions.
     /// </summary>
     public void OnRtp(PooledPacket? owner, RtpPacket packet, int layer, long timestamp)
     {
         ProducerLayer l = _layers[layer];
         if (l.Nacks is not null)
         {
-            l.Nacks.OnPacket(packet.SequenceNumber, timestamp);
+            if (!l.Nacks.OnPacket(packet.SequenceNumber, timestamp))
+            {
+                // A copy of a packet already forwarded (typically the publisher's RTX payload padding, which
+                // re-sends recent packets to probe its uplink): the subscribers have it, and a second copy with the
+                // same SRTP index would be discarded as a replay after taking a transport-wide sequence number,
+                // which the subscriber's feedback then reports lost. It counted for our own feedback already.
+                l.DuplicatesDropped++;
+                return;
+            }
             if (owner is not null)
             {
                 l.Retransmissions!.Store(owner, packet.SequenceNumber, timestamp);

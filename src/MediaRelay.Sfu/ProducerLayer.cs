@@ -52,6 +52,13 @@ public sealed class ProducerLayer
 
     public long Packets { get; internal set; }
     public long Bytes { get; internal set; }
+
+    /// <summary>
+    /// Video packets not forwarded because their sequence number had arrived already (or was given up): mostly the
+    /// publisher's RTX payload padding, which re-sends recent packets while it probes its uplink. Not in
+    /// <see cref="Packets"/>, <see cref="Bytes"/> or <see cref="BitsPerSecond"/>.
+    /// </summary>
+    public long DuplicatesDropped { get; internal set; }
     public long LastPacketTimestamp { get; internal set; }
 
     /// <summary>Loss, jitter and sender-report timing of this layer's stream (RFC 3550 §6.4), for our receiver reports.</summary>

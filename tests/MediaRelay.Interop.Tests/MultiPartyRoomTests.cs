@@ -55,6 +55,11 @@ public sealed class MultiPartyRoomTests(ChromiumFixture chromium, ITestOutputHel
             int largeWidth = (await RoomPages.ReadInboundVideoAsync(large)).Single(v => v.ParticipantId == ids[0] && v.Source == "camera").FrameWidth;
             return smallWidth > 0 && smallWidth < topWidth && largeWidth == topWidth;
         }, MediaTimeout);
+        foreach (var producer in call.Server.Producers("tumour-board").Where(p => p.IsSimulcast))
+        {
+            output.WriteLine($"{producer.Id}: " + string.Join(", ", producer.Layers.Select(l => $"{l.Rid} {l.Width}x{l.Height} {l.Packets}p {l.BitsPerSecond / 1000}k ({l.DuplicatesDropped} copies dropped)")));
+        }
+        output.WriteLine("paths: " + string.Join(" / ", call.Server.Media.Peers.Select(p => p.DescribeSubscriberPath())));
         output.WriteLine("small: " + string.Join("; ", await RoomPages.ReadInboundVideoAsync(small)));
         output.WriteLine("large: " + string.Join("; ", await RoomPages.ReadInboundVideoAsync(large)));
         Assert.True(fitted, $"small tiles should get a layer narrower than {topWidth}, large tiles the top layer");

@@ -104,13 +104,24 @@ public sealed class NackGenerator
     /// <summary>Missing packets abandoned (retries exhausted, out of the window, reset or keyframe instead).</summary>
     public long GivenUp { get; private set; }
 
+    /// <summary>Packets <see cref="OnPacket"/> reported as duplicates (already received, or given up).</summary>
+    public long Duplicates { get; private set; }
+
     /// <summary>True when a packet was abandoned: ask the publisher for a keyframe (PLI), then clear the flag.</summary>
     public bool KeyFrameNeeded { get; private set; }
 
     public void ClearKeyFrameNeeded() => KeyFrameNeeded = false;
 
-    /// <summary>Records the arrival of <paramref name="sequence"/> at <paramref name="now"/>.</summary>
-    public void OnPacket(ushort sequence, long now)
+    /// <summary>
+    /// Records the arrival of <paramref name="sequence"/> at <paramref name="now"/>. Returns true for a packet not
+    /// seen before: newer than the highest, one that fills a gap (a retransmission or a reordered packet), or the
+    /// first after a stream restart. Returns false for a duplicate: the highest again, or an older number that is not
+    /// missing (it arrived already, or was given up) — e.g. a publisher's RTX "payload padding", which re-sends a
+    /// recently sent packet to probe its uplink (RFC 4588 §4 lets a sender retransmit unasked). Forwarding such a
+    /// copy would hand a subscriber an SRTP packet index it already received, which it discards as a replay
+    /// (RFC 3711 §3.3.2).
+    /// </summary>
+    public bool OnPacket(ushort sequence, long now)
     {
         long extended = _unwrapper.Unwrap(sequence);
         if (!_started)
@@ -118,22 +129,27 @@ public sealed class NackGenerator
             _started = true;
             _highest = extended;
             _lowestMissing = extended + 1;
-            return;
+            return true;
         }
         long diff = extended - _highest;
         if (diff == 0)
         {
-            return;
+            Duplicates++;
+            return false;
         }
         if (diff > MaxGap || diff < -MaxGap)
         {
             Restart(extended);
-            return;
+            return true;
         }
         if (diff < 0)
         {
-            OnLatePacket(extended);
-            return;
+            if (OnLatePacket(extended))
+            {
+                return true;
+            }
+            Duplicates++;
+            return false;
         }
         long due = now + _reorderDelayTicks;
         for (long s = _highest + 1; s <= extended; s++)
@@ -156,6 +172,7 @@ public sealed class NackGenerator
         {
             DropAll();
         }
+        return true;
     }
 
     /// <summary>
@@ -222,12 +239,13 @@ public sealed class NackGenerator
         _unwrapper = default;
     }
 
-    private void OnLatePacket(long extended)
+    /// <summary>True when <paramref name="extended"/> was missing (it is no longer).</summary>
+    private bool OnLatePacket(long extended)
     {
         int slot = (int)(extended & _mask);
         if (_sequences[slot] != extended)
         {
-            return; // duplicate, or too old for the window
+            return false; // duplicate, given up, or too old for the window
         }
         if (_requests[slot] > 0)
         {
@@ -239,6 +257,7 @@ public sealed class NackGenerator
         }
         _sequences[slot] = Empty;
         _missing--;
+        return true;
     }
 
     private void Restart(long extended)

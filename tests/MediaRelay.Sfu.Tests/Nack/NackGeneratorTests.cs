@@ -171,6 +171,35 @@ public class NackGeneratorTests
     }
 
     [Fact]
+    public void OnPacketTellsNewPacketsFromDuplicates()
+    {
+        var generator = new NackGenerator();
+        Assert.True(generator.OnPacket(65534, Ms(0)));  // the first
+        Assert.True(generator.OnPacket(65535, Ms(1)));  // in order
+        Assert.False(generator.OnPacket(65535, Ms(2))); // the highest again
+        Assert.True(generator.OnPacket(2, Ms(3)));      // across the wrap: 0 and 1 missing
+        Assert.True(generator.OnPacket(0, Ms(4)));      // fills a gap (reordered)
+        Assert.False(generator.OnPacket(0, Ms(5)));     // and again: a duplicate
+        Assert.False(generator.OnPacket(65534, Ms(6))); // older, arrived already (RTX payload padding)
+        Assert.True(generator.OnPacket(1, Ms(200)));    // a retransmission of the last missing one
+        Assert.False(generator.OnPacket(1, Ms(201)));
+        Assert.True(generator.OnPacket(5000, Ms(300))); // a jump past MaxGap: a new start
+        Assert.Equal(4, generator.Duplicates);
+        Assert.Equal(0, generator.MissingCount);
+    }
+
+    [Fact]
+    public void PacketGivenUpCountsAsDuplicateWhenItArrivesAfterAll()
+    {
+        var generator = new NackGenerator(maxRequests: 1);
+        generator.OnPacket(10, Ms(0));
+        generator.OnPacket(12, Ms(0));
+        Assert.Equal(new ushort[] { 11 }, Collect(generator, Ms(20)));
+        Assert.Empty(Collect(generator, Ms(300))); // given up: a keyframe repairs it
+        Assert.False(generator.OnPacket(11, Ms(301)));
+    }
+
+    [Fact]
     public void ResetForgetsEverything()
     {
         var generator = new NackGenerator();
