@@ -38,6 +38,18 @@ if [[ $budget_status -ne 0 && $status -eq 0 ]]; then
   status=$budget_status
 fi
 
+# Load guard: one short fixed load (real ICE/DTLS/SRTP peers) against the bare reflector, MediaRelay and Janus in a
+# private network namespace, server and generator on separate cores. It judges ratios and a flat GC count, never
+# absolute times (bench/MediaRelay.LoadTest/LoadGuard.cs).
+log "load guard (bench/MediaRelay.LoadTest guard)"
+set +e
+unshare -rn "$MEDIARELAY_ROOT/scripts/load-netns.sh" guard
+guard_status=$?
+set -e
+if [[ $guard_status -ne 0 && $status -eq 0 ]]; then
+  status=$guard_status
+fi
+
 # Each assembly ends with "Total tests: N" then "Passed: N" / "Failed: N" / "Skipped: N" lines (zeros omitted).
 summary="$(awk '
   /^ *Passed: [0-9]+ *$/  { passed  += $2 }
@@ -60,7 +72,7 @@ fi
 
 echo
 if [[ $status -ne 0 ]]; then
-  log "dotnet test or the allocation budget exited with $status"
+  log "dotnet test, the allocation budget or the load guard exited with $status"
 fi
 echo "$summary"
 exit "$status"
