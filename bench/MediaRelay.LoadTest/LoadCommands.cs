@@ -34,9 +34,16 @@ internal static class LoadCommands
         Directory.CreateDirectory(settings.WorkDirectory);
         string[] targets = o.String("targets", "reflector,mediarelay,janus").Split(',', StringSplitOptions.RemoveEmptyEntries);
         var steps = new List<int>();
+        if (settings.StepRooms < 1 || settings.FirstRooms < 1)
+        {
+            throw new ArgumentException("--first-rooms and --step-rooms must be at least 1.");
+        }
         for (int r = settings.FirstRooms; r <= settings.MaxRooms; r += settings.StepRooms)
         {
-            steps.Add(r);
+            for (int i = 0; i < o.Int("repeat", 1); i++)
+            {
+                steps.Add(r); // a step already reached measures another window at the same load
+            }
         }
         Console.WriteLine(Describe(settings));
         var ramps = new Dictionary<string, IReadOnlyList<StepResult>>();

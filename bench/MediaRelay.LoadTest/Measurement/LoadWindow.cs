@@ -21,6 +21,7 @@ internal sealed class LoadWindow
     private double _generatorCpu;
     private long _started;
     private long _late;
+    private int _collections;
     private ServerCounters? _counters;
 
     private LoadWindow(LoadGenerator generator, ILoadTarget target)
@@ -45,6 +46,7 @@ internal sealed class LoadWindow
         window._serverCpu = ProcessCpu.Seconds(target.ProcessId);
         window._generatorCpu = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
         window._late = Interlocked.Read(ref generator.LateSends);
+        window._collections = GC.CollectionCount(0);
         window._started = Stopwatch.GetTimestamp();
         return window;
     }
@@ -52,6 +54,7 @@ internal sealed class LoadWindow
     public async Task<StepResult> EndAsync(int rooms, CancellationToken cancel)
     {
         double seconds = Stopwatch.GetElapsedTime(_started).TotalSeconds;
+        int collections = GC.CollectionCount(0) - _collections;
         double serverCpu = ProcessCpu.Seconds(_target.ProcessId) - _serverCpu;
         double generatorCpu = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - _generatorCpu;
         long[] latency = LatencyHistogram.Difference(_generator.Totals.Latency.Snapshot(), _latency);
@@ -90,7 +93,7 @@ internal sealed class LoadWindow
             LatencyHistogram.Percentile(latency, 0.50), LatencyHistogram.Percentile(latency, 0.99),
             LatencyHistogram.Percentile(latency, 0.999), LatencyHistogram.Total(latency),
             jitterStreams > 0 ? jitterSum / jitterStreams * 1_000_000.0 / Stopwatch.Frequency : double.NaN,
-            serverCpu / seconds, generatorCpu / seconds, gen0, allocatedPerPacket, late);
+            serverCpu / seconds, generatorCpu / seconds, gen0, allocatedPerPacket, late, collections);
     }
 
     private static (long Sent, long Forwarded) Count(LoadGenerator generator)

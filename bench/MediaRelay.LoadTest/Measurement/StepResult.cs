@@ -19,7 +19,8 @@ internal sealed record StepResult(
     double GeneratorCpuCores,
     double Gen0Collections,
     double AllocatedBytesPerForwardedPacket,
-    long LateSends)
+    long LateSends,
+    int GeneratorCollections)
 {
     /// <summary>Forwarded packets per second per core of server CPU actually used.</summary>
     public double PacketsPerCoreSecond => ServerCpuCores > 0 ? ForwardedPacketsPerSecond / ServerCpuCores : double.NaN;

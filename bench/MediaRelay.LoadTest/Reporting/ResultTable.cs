@@ -17,7 +17,8 @@ internal static class ResultTable
         $"loss {r.LossRatio,7:P3}, latency p50 {r.LatencyP50Micros,6:F0} p99 {r.LatencyP99Micros,6:F0} p99.9 {r.LatencyP999Micros,6:F0} µs ({r.LatencySamples} samples), " +
         $"jitter {r.JitterMicros,5:F0} µs, server {r.ServerCpuCores,5:F2} cores = {r.PacketsPerCoreSecond,8:F0} pps/core, generator {r.GeneratorCpuCores,4:F2} cores" +
         (double.IsNaN(r.Gen0Collections) ? "" : $", gen0 GCs {r.Gen0Collections:F0}, {r.AllocatedBytesPerForwardedPacket:F3} B/packet") +
-        (r.LateSends > 0 ? $", {r.LateSends} late sends" : ""));
+        (r.LateSends > 0 ? $", {r.LateSends} late sends" : "") +
+        (r.GeneratorCollections > 0 ? $", generator GCs {r.GeneratorCollections}" : ""));
 
     public static string Row(StepResult r) => (
         $"| {r.Target} | {r.Rooms} | {r.Publishers + r.Subscribers} | {r.SentPacketsPerSecond:F0} | {r.ForwardedPacketsPerSecond:F0} | {r.LossRatio:P2} | " +

@@ -46,7 +46,7 @@ internal sealed class MediaRelayTarget(string repositoryRoot, string cpuList, st
              "--MediaRelay:Rooms:MaxParticipants=64",
              "--Logging:LogLevel:Default=Warning"],
             Path.Combine(workDirectory, "mediarelay.log"),
-            new Dictionary<string, string> { ["DOTNET_gcServer"] = "0", ["DOTNET_PerfMapEnabled"] = Environment.GetEnvironmentVariable("MEDIARELAY_PERF_MAP") ?? "0" });
+            new Dictionary<string, string> { ["DOTNET_gcServer"] = "0", ["DOTNET_PerfMapEnabled"] = Environment.GetEnvironmentVariable("MEDIARELAY_PERF_MAP") ?? "0", ["DOTNET_EnableWriteXorExecute"] = Environment.GetEnvironmentVariable("MEDIARELAY_PERF_MAP") == "1" ? "0" : "1" });
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {
