@@ -22,6 +22,8 @@ internal static class LoadCommands
         SampleEvery = o.Int("sample", 4),
         ServerCpus = o.String("server-cpus", "0"),
         Verbose = o.Has("verbose"),
+        ServerEnvironment = o.String("server-env", "").Split(',', StringSplitOptions.RemoveEmptyEntries)
+            .Select(kv => kv.Split('=', 2)).ToDictionary(kv => kv[0], kv => kv.Length > 1 ? kv[1] : ""),
         JanusEventLoops = o.Int("janus-event-loops", 0),
     };
 
@@ -85,7 +87,7 @@ internal static class LoadCommands
             case "reflector":
                 return new ReflectorTarget(settings.ServerCpus, settings.WorkDirectory);
             case "mediarelay":
-                return new MediaRelayTarget(root, settings.ServerCpus, settings.WorkDirectory);
+                return new MediaRelayTarget(root, settings.ServerCpus, settings.WorkDirectory, settings.ServerEnvironment);
             case "janus":
                 return JanusTarget.TryCreate(settings, out skipped);
             default:

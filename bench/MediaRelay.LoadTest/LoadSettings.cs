@@ -21,6 +21,9 @@ internal sealed record LoadSettings
     public string ServerCpus { get; init; } = "0";
     public bool Verbose { get; init; }
 
+    /// <summary>Extra environment for the MediaRelay server process ("--server-env K=V,K=V"), e.g. runtime knobs.</summary>
+    public IReadOnlyDictionary<string, string> ServerEnvironment { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Janus's general.event_loops: 0 = its default, a thread per handle; N = a shared pool of N loops.</summary>
     public int JanusEventLoops { get; init; }
     public string WorkDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "mediarelay-loadtest");

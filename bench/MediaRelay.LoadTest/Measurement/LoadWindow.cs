@@ -93,7 +93,8 @@ internal sealed class LoadWindow
             LatencyHistogram.Percentile(latency, 0.50), LatencyHistogram.Percentile(latency, 0.99),
             LatencyHistogram.Percentile(latency, 0.999), LatencyHistogram.Total(latency),
             jitterStreams > 0 ? jitterSum / jitterStreams * 1_000_000.0 / Stopwatch.Frequency : double.NaN,
-            serverCpu / seconds, generatorCpu / seconds, gen0, allocatedPerPacket, late, collections);
+            serverCpu / seconds, generatorCpu / seconds, gen0, allocatedPerPacket, late, collections,
+            counters is null ? double.NaN : counters.MaxLoopStallSeconds * 1e6);
     }
 
     private static (long Sent, long Forwarded) Count(LoadGenerator generator)

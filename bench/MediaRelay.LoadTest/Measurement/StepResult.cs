@@ -20,7 +20,8 @@ internal sealed record StepResult(
     double Gen0Collections,
     double AllocatedBytesPerForwardedPacket,
     long LateSends,
-    int GeneratorCollections)
+    int GeneratorCollections,
+    double MaxLoopStallMicros = double.NaN)
 {
     /// <summary>Forwarded packets per second per core of server CPU actually used.</summary>
     public double PacketsPerCoreSecond => ServerCpuCores > 0 ? ForwardedPacketsPerSecond / ServerCpuCores : double.NaN;

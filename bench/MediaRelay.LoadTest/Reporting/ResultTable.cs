@@ -16,7 +16,7 @@ internal static class ResultTable
         $"[{r.Target}] rooms {r.Rooms,3} peers {r.Publishers + r.Subscribers,4}: sent {r.SentPacketsPerSecond,8:F0} pps, forwarded {r.ForwardedPacketsPerSecond,8:F0} pps, " +
         $"loss {r.LossRatio,7:P3}, latency p50 {r.LatencyP50Micros,6:F0} p99 {r.LatencyP99Micros,6:F0} p99.9 {r.LatencyP999Micros,6:F0} µs ({r.LatencySamples} samples), " +
         $"jitter {r.JitterMicros,5:F0} µs, server {r.ServerCpuCores,5:F2} cores = {r.PacketsPerCoreSecond,8:F0} pps/core, generator {r.GeneratorCpuCores,4:F2} cores" +
-        (double.IsNaN(r.Gen0Collections) ? "" : $", gen0 GCs {r.Gen0Collections:F0}, {r.AllocatedBytesPerForwardedPacket:F3} B/packet") +
+        (double.IsNaN(r.Gen0Collections) ? "" : $", gen0 GCs {r.Gen0Collections:F0}, {r.AllocatedBytesPerForwardedPacket:F3} B/packet, loop stall ≤ {r.MaxLoopStallMicros / 1000:F1} ms") +
         (r.LateSends > 0 ? $", {r.LateSends} late sends" : "") +
         (r.GeneratorCollections > 0 ? $", generator GCs {r.GeneratorCollections}" : ""));
 

@@ -84,6 +84,10 @@ internal sealed class RunSummary(IReadOnlyDictionary<string, IReadOnlyList<StepR
                 text.AppendLine(inv, $"| MediaRelay / {other}: pps per core | {Ratio(pair.A.PacketsPerCoreSecond, pair.B.PacketsPerCoreSecond):F2} | packets at equal CPU, both at {pair.A.Rooms} rooms |");
                 text.AppendLine(inv, $"| MediaRelay / {other}: p99 latency | {Ratio(pair.A.LatencyP99Micros, pair.B.LatencyP99Micros):F2} | lower is better, both at {pair.A.Rooms} rooms |");
                 text.AppendLine(inv, $"| MediaRelay / {other}: jitter | {Ratio(pair.A.JitterMicros, pair.B.JitterMicros):F2} | lower is better, both at {pair.A.Rooms} rooms |");
+                if (other == Reflector)
+                {
+                    text.AppendLine(inv, $"| MediaRelay − {other}: latency p50 / p99 | {pair.A.LatencyP50Micros - pair.B.LatencyP50Micros:+0;-0} µs / {pair.A.LatencyP99Micros - pair.B.LatencyP99Micros:+0;-0} µs | what the SFU adds to the machine's own send/receive path, both at {pair.A.Rooms} rooms |");
+                }
             }
         }
         return text.ToString();

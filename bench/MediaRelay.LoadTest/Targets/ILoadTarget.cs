@@ -29,4 +29,4 @@ internal sealed record LoadContext(DtlsCertificate Certificate, ushort SrtpProfi
 
 /// <summary>Counters scraped from the server: forwarded packets, garbage collections, bytes allocated.</summary>
 internal sealed record ServerCounters(double ForwardedPackets, double Gen0Collections, double Gen1Collections,
-    double Gen2Collections, double AllocatedBytes);
+    double Gen2Collections, double AllocatedBytes, double MaxLoopStallSeconds);

@@ -15,7 +15,8 @@ namespace MediaRelay.LoadTest.Targets;
 /// consultation page joins: publishers offer sendonly audio + video, subscribers join afterwards and offer recvonly
 /// sections bound to the producers listed in "joined".
 /// </summary>
-internal sealed class MediaRelayTarget(string repositoryRoot, string cpuList, string workDirectory) : ILoadTarget
+internal sealed class MediaRelayTarget(string repositoryRoot, string cpuList, string workDirectory,
+    IReadOnlyDictionary<string, string> extraEnvironment) : ILoadTarget
 {
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
     private readonly List<SignalingChannel> _channels = [];
@@ -46,7 +47,7 @@ internal sealed class MediaRelayTarget(string repositoryRoot, string cpuList, st
              "--MediaRelay:Rooms:MaxParticipants=64",
              "--Logging:LogLevel:Default=Warning"],
             Path.Combine(workDirectory, "mediarelay.log"),
-            new Dictionary<string, string> { ["DOTNET_gcServer"] = "0", ["DOTNET_PerfMapEnabled"] = Environment.GetEnvironmentVariable("MEDIARELAY_PERF_MAP") ?? "0", ["DOTNET_EnableWriteXorExecute"] = Environment.GetEnvironmentVariable("MEDIARELAY_PERF_MAP") == "1" ? "0" : "1" });
+            Environment(extraEnvironment));
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {
@@ -113,6 +114,23 @@ internal sealed class MediaRelayTarget(string repositoryRoot, string cpuList, st
         }
     }
 
+    /// <summary>MEDIARELAY_PERF_MAP=1 lets `perf` name the JIT-compiled frames (perf map, no W^X double mapping).</summary>
+    private static Dictionary<string, string> Environment(IReadOnlyDictionary<string, string> extra)
+    {
+        bool perf = System.Environment.GetEnvironmentVariable("MEDIARELAY_PERF_MAP") == "1";
+        var environment = new Dictionary<string, string>
+        {
+            ["DOTNET_gcServer"] = "0",
+            ["DOTNET_PerfMapEnabled"] = perf ? "1" : "0",
+            ["DOTNET_EnableWriteXorExecute"] = perf ? "0" : "1",
+        };
+        foreach (var (key, value) in extra)
+        {
+            environment[key] = value;
+        }
+        return environment;
+    }
+
     private static string FindParticipant(JsonObject joined, string name)
     {
         foreach (JsonNode? p in (JsonArray)joined["participants"]!)
@@ -157,7 +175,8 @@ internal sealed class MediaRelayTarget(string repositoryRoot, string cpuList, st
             values.GetValueOrDefault("dotnet_collection_count_total{generation=\"0\"}"),
             values.GetValueOrDefault("dotnet_collection_count_total{generation=\"1\"}"),
             values.GetValueOrDefault("dotnet_collection_count_total{generation=\"2\"}"),
-            values.GetValueOrDefault("mediarelay_allocated_bytes_total", double.NaN));
+            values.GetValueOrDefault("mediarelay_allocated_bytes_total", double.NaN),
+            values.GetValueOrDefault("mediarelay_media_loop_max_stall_seconds", double.NaN));
     }
 
     private static int FreePort(SocketType type, ProtocolType protocol)

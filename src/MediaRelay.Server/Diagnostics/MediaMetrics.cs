@@ -64,6 +64,12 @@ public static class MediaMetrics
     public static readonly Gauge Rooms = Prometheus.Metrics.CreateGauge(
         "mediarelay_rooms", "Rooms with at least one participant.");
 
+    private static readonly Gauge LoopStallGauge = Prometheus.Metrics.CreateGauge(
+        "mediarelay_media_loop_max_stall_seconds",
+        "The longest gap between two media-loop ticks since the previous scrape (ticks are due every 5 ms; a longer gap means the loop was busy with one burst, blocked or starved of CPU).");
+
+    private static long _maxLoopGapTicks;
+
     private static readonly Counter SignalingErrorCounter = Prometheus.Metrics.CreateCounter(
         "mediarelay_signaling_errors_total", "Refused signaling requests and joins, by reason.",
         new CounterConfiguration { LabelNames = ["reason"] });
@@ -124,6 +130,16 @@ public static class MediaMetrics
         PacerDropCounter.IncTo(Interlocked.Read(ref _pacerDrops));
         TransportFeedbackCounter.IncTo(Interlocked.Read(ref _transportFeedback));
         AllocatedBytesCounter.IncTo(GC.GetTotalAllocatedBytes(precise: false));
+        LoopStallGauge.Set((double)Interlocked.Exchange(ref _maxLoopGapTicks, 0) / System.Diagnostics.Stopwatch.Frequency);
+    }
+
+    /// <summary>The media loop: the time since its previous tick (Stopwatch ticks). Allocation-free.</summary>
+    public static void ObserveLoopGap(long stopwatchTicks)
+    {
+        if (stopwatchTicks > Volatile.Read(ref _maxLoopGapTicks))
+        {
+            Volatile.Write(ref _maxLoopGapTicks, stopwatchTicks);
+        }
     }
 
     public static void SignalingError(string reason) => SignalingErrorCounter.WithLabels(reason).Inc();

@@ -185,9 +185,14 @@ public sealed partial class MediaServer : IHostedService, IUdpPacketHandler, IUd
     /// <summary>Every 5 ms on the receive thread: each peer's pacer and reports, then the rooms' tickers.</summary>
     public void OnTick(long timestamp)
     {
-        if (_lastTick != 0 && timestamp - _lastTick > Volatile.Read(ref _maxTickGap))
+        if (_lastTick != 0)
         {
-            Volatile.Write(ref _maxTickGap, timestamp - _lastTick);
+            long gap = timestamp - _lastTick;
+            if (gap > Volatile.Read(ref _maxTickGap))
+            {
+                Volatile.Write(ref _maxTickGap, gap);
+            }
+            MediaMetrics.ObserveLoopGap(gap);
         }
         _lastTick = timestamp;
         WebRtcPeer[] peers = Volatile.Read(ref _tickPeers);
