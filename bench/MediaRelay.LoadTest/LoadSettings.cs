@@ -12,7 +12,7 @@ internal sealed record LoadSettings
     public int StepRooms { get; init; } = 4;
     public int MaxRooms { get; init; } = 120;
     public TimeSpan Window { get; init; } = TimeSpan.FromSeconds(5);
-    public TimeSpan Settle { get; init; } = TimeSpan.FromSeconds(2);
+    public TimeSpan Settle { get; init; } = TimeSpan.FromSeconds(4);
     public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(8);
     public int SampleEvery { get; init; } = 4;
     public double MaxLoss { get; init; } = 0.01;
