@@ -2,6 +2,7 @@ using System.Diagnostics;
 using MediaRelay.Core;
 using MediaRelay.Rtp;
 using MediaRelay.Rtp.Codecs;
+using MediaRelay.Sfu.Recording;
 using MediaRelay.Sfu.Speaker;
 
 namespace MediaRelay.Sfu;
@@ -14,6 +15,7 @@ namespace MediaRelay.Sfu;
 public sealed class Producer
 {
     private static readonly long KeyFrameThrottleTicks = Stopwatch.Frequency / 2; // at most one request per 500 ms
+    private IRtpTap? _tap;
 
     private readonly object _writeLock = new();
     private readonly IPublisherFeedback _feedback;
@@ -164,6 +166,11 @@ public sealed class Producer
                 l.Retransmissions!.Store(owner, packet.SequenceNumber, timestamp);
             }
         }
+        IRtpTap? tap = Volatile.Read(ref _tap);
+        if (tap is not null && owner is not null)
+        {
+            tap.OnRtp(owner, packet, layer, timestamp);
+        }
         l.Packets++;
         l.Bytes += packet.PayloadLength;
         l.LastPacketTimestamp = timestamp;
@@ -186,6 +193,16 @@ public sealed class Producer
             FlushKeyFrameRequest(timestamp);
         }
     }
+
+    /// <summary>Attaches a tap (a recorder) that sees every packet before the fan-out; null detaches. Control plane.</summary>
+    public void AttachTap(IRtpTap? tap) => Volatile.Write(ref _tap, tap);
+
+    /// <summary>The tap attached, if any.</summary>
+    public IRtpTap? Tap => Volatile.Read(ref _tap);
+
+    /// <summary>A sender report from the publisher for one of its layers (media loop): passed on to the tap.</summary>
+    public void OnSenderReport(int layer, ulong ntpTimestamp, uint rtpTimestamp, long timestamp) =>
+        Volatile.Read(ref _tap)?.OnSenderReport(layer, ntpTimestamp, rtpTimestamp, timestamp);
 
     /// <summary>
     /// Routes this (audio) producer's RFC 6464 levels to a room's speaker detector under <paramref name="slot"/>

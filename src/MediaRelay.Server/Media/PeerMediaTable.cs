@@ -97,8 +97,12 @@ internal sealed class PeerMediaTable
     }
 
     /// <summary>The layer of one of this peer's producers that uses <paramref name="ssrc"/>, or null.</summary>
-    public ProducerLayer? FindLayer(uint ssrc)
+    public ProducerLayer? FindLayer(uint ssrc) => FindLayer(ssrc, out _);
+
+    /// <summary>The layer that uses <paramref name="ssrc"/> and the producer it belongs to, or null.</summary>
+    public ProducerLayer? FindLayer(uint ssrc, out Producer? producer)
     {
+        producer = null;
         if (ssrc == 0)
         {
             return null;
@@ -111,6 +115,7 @@ internal sealed class PeerMediaTable
             {
                 if (layers[l].Ssrc == ssrc)
                 {
+                    producer = producers[i];
                     return layers[l];
                 }
             }

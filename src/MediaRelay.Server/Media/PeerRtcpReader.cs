@@ -76,13 +76,14 @@ internal static class PeerRtcpReader
             badInput.Drop(DropReason.RtcpMalformed);
             return;
         }
-        ProducerLayer? layer = peer.Media.FindLayer(report.Ssrc);
+        ProducerLayer? layer = peer.Media.FindLayer(report.Ssrc, out Producer? producer);
         if (layer is null)
         {
             badInput.Drop(DropReason.RtcpUnknownSsrc);
             return;
         }
         layer.Statistics.OnSenderReport(report.NtpTimestamp, arrival);
+        producer!.OnSenderReport(layer.Index, report.NtpTimestamp, report.RtpTimestamp, arrival);
         for (int i = 0; i < report.ReportCount; i++)
         {
             OnReportBlock(peer, report.GetReportBlock(i));
