@@ -1,0 +1,92 @@
+using System.Text.Json;
+using MediaRelay.Recording.Crypto;
+using MediaRelay.Recording.Finalize;
+using MediaRelay.Recording.Native;
+
+namespace MediaRelay.Recording.Tests.Finalize;
+
+/// <summary>
+/// Journals of real VP8 + Opus (3 s, ffmpeg-encoded, packetized as a browser sends them) finalized into files that
+/// ffprobe reads: the expected codecs, the duration, audio and video starting together; after a crash at most the
+/// last second is lost; with a key the files are sealed at rest and decrypt to the same media.
+/// </summary>
+[Collection(FfmpegInputsCollection.Name)]
+public sealed class RecordingFinalizerTests(FfmpegInputs inputs)
+{
+    private string NewDirectory(string name) => inputs.OutputPath(name);
+
+    [Fact]
+    public void A_participants_journals_become_a_room_file_and_a_participant_file_in_sync()
+    {
+        string journals = NewDirectory("journals");
+        string output = NewDirectory("files");
+        JournalFromMedia.Write(inputs.Vp8Opus, journals, key: null);
+
+        FinalizedRecording result = new RecordingFinalizer([], outputKey: null).Finalize(journals, output);
+
+        Assert.Equal(["participant-DrChen.webm", "room.mkv"], result.Files.Select(f => f.Name).Order());
+        Assert.InRange(result.Duration.TotalSeconds, 2.8, 3.1);
+        Assert.All(result.Tracks, t => Assert.Equal(0, t.LostPackets));
+        Assert.Equal(90, result.Tracks.Single(t => t.Kind == "video").Frames);
+        foreach (FinalizedFile file in result.Files)
+        {
+            AssertSynchronizedVp8Opus(file.Path, expectedSeconds: 3.0);
+        }
+    }
+
+    [Fact]
+    public void After_a_crash_the_journals_finalize_with_at_most_the_last_second_lost()
+    {
+        string journals = NewDirectory("crashed");
+        string output = NewDirectory("crashed-files");
+        JournalFromMedia.Write(inputs.Vp8Opus, journals, key: null, crashAtMicros: 2_500_000);
+
+        FinalizedRecording result = new RecordingFinalizer([], outputKey: null).Finalize(journals, output);
+
+        Assert.All(result.Tracks, t => Assert.True(t.Truncated));
+        Assert.InRange(result.Duration.TotalSeconds, 1.5, 2.5); // recorded up to 2.5 s, sealed at least every second
+        using JsonDocument probe = FfmpegTool.Probe(result.Files.Single(f => f.Name == "room.mkv").Path);
+        Assert.InRange(FfmpegTool.Number(probe.RootElement.GetProperty("format"), "duration"), 1.5, 2.6);
+    }
+
+    [Fact]
+    public void With_a_key_journals_and_files_are_sealed_and_an_authorized_read_gets_the_media_back()
+    {
+        RecordingKey key = RecordingKey.Generate();
+        string journals = NewDirectory("sealed");
+        string output = NewDirectory("sealed-files");
+        JournalFromMedia.Write(inputs.Vp8Opus, journals, key);
+        Assert.Throws<RecordingFormatException>(() => new RecordingFinalizer([], null).Finalize(journals, NewDirectory("no-key")));
+
+        FinalizedRecording result = new RecordingFinalizer([key], outputKey: key).Finalize(journals, output);
+
+        FinalizedFile room = result.Files.Single(f => f.Name == "room.mkv");
+        Assert.True(room.Encrypted);
+        Assert.EndsWith(".enc", room.Path);
+        byte[] header = File.ReadAllBytes(room.Path)[..4];
+        Assert.Equal("MRCF"u8.ToArray(), header);
+        string plain = NewDirectory("plain.mkv");
+        using (ChunkedFileReadStream stream = ChunkedFileReadStream.Open(room.Path, [key]))
+        using (FileStream file = File.Create(plain))
+        {
+            stream.CopyTo(file);
+        }
+        AssertSynchronizedVp8Opus(plain, expectedSeconds: 3.0);
+    }
+
+    private static void AssertSynchronizedVp8Opus(string path, double expectedSeconds)
+    {
+        using JsonDocument probe = FfmpegTool.Probe(path);
+        JsonElement[] streams = [.. probe.RootElement.GetProperty("streams").EnumerateArray()];
+        JsonElement video = streams.Single(s => s.GetProperty("codec_type").GetString() == "video");
+        JsonElement audio = streams.Single(s => s.GetProperty("codec_type").GetString() == "audio");
+        Assert.Equal("vp8", video.GetProperty("codec_name").GetString());
+        Assert.Equal("opus", audio.GetProperty("codec_name").GetString());
+        Assert.Equal(320, video.GetProperty("width").GetInt32());
+        double duration = FfmpegTool.Number(probe.RootElement.GetProperty("format"), "duration");
+        Assert.InRange(duration, expectedSeconds - 0.5, expectedSeconds + 0.5);
+        double start = Math.Abs(FfmpegTool.Number(video, "start_time") - FfmpegTool.Number(audio, "start_time"));
+        Assert.True(start <= 0.040, $"audio and video start {start * 1000:F0} ms apart in {Path.GetFileName(path)}");
+        Assert.Equal("", FfmpegTool.DecodeErrors(path));
+    }
+}
