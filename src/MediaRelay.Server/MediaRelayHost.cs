@@ -33,6 +33,8 @@ public static partial class MediaRelayHost
         builder.Services.AddSingleton(sp => new JoinTokenService(
             SigningKeyStore.Load(sp.GetRequiredService<IOptions<MediaRelayOptions>>().Value),
             sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<Recording.RecordingManager>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Recording.RecordingManager>());
         builder.Services.AddHealthChecks();
 
         MediaMetrics.EnsureRegistered(); // export every series from the first scrape, zeros included
@@ -51,6 +53,7 @@ public static partial class MediaRelayHost
         app.MapGet("/room/{roomId}", ServeRoomPage);
         app.MapPost("/api/rooms/{roomId}/tokens", IssueToken);
         app.Map("/ws", HandleWebSocket);
+        Recording.RecordingEndpoints.Map(app);
         app.MapHealthChecks("/healthz");
         app.MapMetrics("/metrics");
     }
@@ -128,7 +131,7 @@ public static partial class MediaRelayHost
     }
 
     private static async Task HandleWebSocket(HttpContext http, JoinTokenService tokens, RoomRegistry rooms,
-        MediaServer media, OfferAnswerer answerer, ILoggerFactory loggers)
+        MediaServer media, OfferAnswerer answerer, Recording.RecordingManager recordings, ILoggerFactory loggers)
     {
         if (!http.WebSockets.IsWebSocketRequest)
         {
@@ -136,7 +139,7 @@ public static partial class MediaRelayHost
             return;
         }
         using var socket = await http.WebSockets.AcceptWebSocketAsync();
-        var session = new SignalingSession(new SignalingConnection(socket), tokens, rooms, media, answerer,
+        var session = new SignalingSession(new SignalingConnection(socket), tokens, rooms, media, answerer, recordings,
             loggers.CreateLogger<SignalingSession>());
         await session.RunAsync(http.RequestAborted);
     }

@@ -8,19 +8,21 @@ namespace MediaRelay.Recording.Finalize;
 /// <summary>
 /// Turns a recording's journals (complete, or cut short by a crash) into standard files: one per participant
 /// (WebM for VP8 + Opus, MP4 for H.264 + Opus) and one Matroska file for the room with every track. All tracks share
-/// one clock: RTCP sender reports align the tracks of a participant, arrival times place the participants, and
-/// the earliest frame of the recording is time 0. Every video starts at a key frame; gaps stay gaps. With an output
+/// one clock: RTCP sender reports align the tracks of a participant, arrival times place the participants. A
+/// participant's audio and video begin together, at the later of their first frames (video's first is a key frame),
+/// and the earliest participant start is time 0. Gaps stay gaps. With an output
 /// key, each file is then sealed in the chunked AES-GCM format and the plaintext removed.
 /// </summary>
 public sealed class RecordingFinalizer(IReadOnlyList<RecordingKey> journalKeys, RecordingKey? outputKey)
 {
     public const string JournalExtension = ".mrj";
 
+    private List<TrackPlan> _all = [];
+
     public FinalizedRecording Finalize(string journalDirectory, string outputDirectory)
     {
         Directory.CreateDirectory(outputDirectory);
         string[] journals = [.. Directory.GetFiles(journalDirectory, "*" + JournalExtension).Order(StringComparer.Ordinal)];
-        var room = new RoomTimeline();
         var tracks = new List<TrackPlan>();
         foreach (string path in journals)
         {
@@ -33,17 +35,27 @@ public sealed class RecordingFinalizer(IReadOnlyList<RecordingKey> journalKeys, 
             {
                 continue; // created, then the server died before its first record: nothing was recorded
             }
-            TrackTimeline timeline = room.AddTrack(metadata.ParticipantId, metadata.ClockRate);
-            TrackFrameSource.LoadSenderReports(path, journalKeys, timeline);
-            tracks.Add(new TrackPlan(path, metadata, timeline));
+            tracks.Add(new TrackPlan(path, metadata));
         }
         if (tracks.Count == 0)
         {
             return new FinalizedRecording([], TimeSpan.Zero, []);
         }
+        _all = tracks;
 
-        // The room file first: its pass over every track also yields the origin-independent figures.
-        (long origin, long end) = Span(tracks);
+        // A participant's audio and video start together: the later of their first frames (video's first is a key
+        // frame) is where that participant's tracks begin; the earliest such start is the recording's time 0.
+        long end = Span(tracks);
+        foreach (IGrouping<string, TrackPlan> participant in tracks.Where(t => t.Metadata.Source != TrackSource.Screen && t.First != long.MaxValue)
+                     .GroupBy(t => t.Metadata.ParticipantId))
+        {
+            long start = participant.Max(t => t.First);
+            foreach (TrackPlan track in participant)
+            {
+                track.StartAt = start;
+            }
+        }
+        long origin = tracks.Where(t => t.First != long.MaxValue).Select(t => t.StartAt).DefaultIfEmpty(0).Min();
         var files = new List<FinalizedFile>();
         var summaries = new List<FinalizedTrack>();
         files.Add(Write(Path.Combine(outputDirectory, "room.mkv"), "room", MediaContainer.Matroska, tracks, origin, summaries));
@@ -59,28 +71,62 @@ public sealed class RecordingFinalizer(IReadOnlyList<RecordingKey> journalKeys, 
             string name = "screen-" + SafeName(screen.Metadata.ParticipantName, screen.Metadata.ParticipantId) + ".mkv";
             files.Add(Write(Path.Combine(outputDirectory, name), "participant", MediaContainer.Matroska, [screen], origin, null));
         }
-        return new FinalizedRecording(files, TimeSpan.FromTicks((end - origin) * 10), summaries);
+        return new FinalizedRecording(files, TimeSpan.FromTicks(Math.Max(0, end - origin) * 10), summaries);
     }
 
-    /// <summary>The first and last frame times over all tracks (a pass that decodes nothing, only assembles frames).</summary>
-    private (long Origin, long End) Span(List<TrackPlan> tracks)
+    /// <summary>Each track's first frame time, and the last frame time over all tracks (assembles frames, decodes nothing).</summary>
+    private long Span(List<TrackPlan> tracks)
     {
-        long origin = long.MaxValue, end = long.MinValue;
+        long end = long.MinValue;
+        Dictionary<TrackPlan, TrackTimeline> timelines = Timelines(tracks);
         foreach (TrackPlan track in tracks)
         {
-            using var source = new TrackFrameSource(track.Path, journalKeys, track.Timeline);
+            using var source = new TrackFrameSource(track.Path, journalKeys, timelines[track]);
             while (source.MoveNext())
             {
-                origin = Math.Min(origin, source.Time);
+                track.First = Math.Min(track.First, source.Time);
                 end = Math.Max(end, source.Time);
             }
+            track.StartAt = track.First;
         }
-        return origin == long.MaxValue ? (0, 0) : (origin, end);
+        return end == long.MinValue ? 0 : end;
+    }
+
+    /// <summary>
+    /// A fresh timeline for every pass over the journals (a timeline maps frames in order, once): every track of
+    /// the recording with all its sender reports, grouped by participant so each group's clock offset is the same
+    /// in every pass and every file.
+    /// </summary>
+    private Dictionary<TrackPlan, TrackTimeline> Timelines(List<TrackPlan> tracks)
+    {
+        var room = new RoomTimeline();
+        var timelines = new Dictionary<TrackPlan, TrackTimeline>();
+        foreach (TrackPlan track in tracks)
+        {
+            TrackTimeline timeline = room.AddTrack(track.Metadata.ParticipantId, track.Metadata.ClockRate);
+            TrackFrameSource.LoadSenderReports(track.Path, journalKeys, timeline);
+            timelines[track] = timeline;
+        }
+        return timelines;
+    }
+
+    /// <summary>Advances to the track's first frame at or after its start (a key frame for video); false if none.</summary>
+    private static bool MoveToStart(TrackFrameSource source, long startAt)
+    {
+        while (source.MoveNext())
+        {
+            if (source.Time >= startAt && (!source.IsVideo || source.IsKeyframe))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private FinalizedFile Write(string path, string scope, MediaContainer container, IReadOnlyList<TrackPlan> tracks,
         long origin, List<FinalizedTrack>? summaries)
     {
+        Dictionary<TrackPlan, TrackTimeline> timelines = Timelines(_all);
         string temporary = path + ".part";
         var sources = new List<TrackFrameSource>();
         try
@@ -91,9 +137,9 @@ public sealed class RecordingFinalizer(IReadOnlyList<RecordingKey> journalKeys, 
                 var streams = new List<(TrackFrameSource Source, int Stream, bool Live)>();
                 foreach (TrackPlan track in tracks)
                 {
-                    var source = new TrackFrameSource(track.Path, journalKeys, track.Timeline);
+                    var source = new TrackFrameSource(track.Path, journalKeys, timelines[track]);
                     sources.Add(source);
-                    if (!source.MoveNext())
+                    if (!MoveToStart(source, track.StartAt))
                     {
                         continue; // a track without a single whole frame (e.g. no key frame arrived)
                     }
@@ -183,5 +229,12 @@ public sealed class RecordingFinalizer(IReadOnlyList<RecordingKey> journalKeys, 
         return cleaned.Length == 0 ? fallback : cleaned.Length > 40 ? cleaned[..40] : cleaned;
     }
 
-    private sealed record TrackPlan(string Path, TrackJournalMetadata Metadata, TrackTimeline Timeline);
+    private sealed record TrackPlan(string Path, TrackJournalMetadata Metadata)
+    {
+        /// <summary>The track's first frame on the room clock (long.MaxValue: none).</summary>
+        public long First { get; set; } = long.MaxValue;
+
+        /// <summary>Where the track begins in the files: its participant's common start.</summary>
+        public long StartAt { get; set; }
+    }
 }

@@ -11,6 +11,7 @@ public sealed class MediaRelayOptions
     public MediaOptions Media { get; set; } = new();
     public AuthOptions Auth { get; set; } = new();
     public RoomOptions Rooms { get; set; } = new();
+    public RecordingOptions Recording { get; set; } = new();
 }
 
 public sealed class MediaOptions
@@ -78,4 +79,25 @@ public sealed class AuthOptions
 public sealed class RoomOptions
 {
     public int MaxParticipants { get; set; } = 16;
+}
+
+public sealed class RecordingOptions
+{
+    /// <summary>Where journals and finished files go; default "recordings" under <see cref="MediaRelayOptions.DataDirectory"/>.</summary>
+    public string? Directory { get; set; }
+
+    /// <summary>
+    /// The at-rest key (32 bytes, base64). Without one, development generates and keeps one under the data directory;
+    /// production records unencrypted and says so at start-up.
+    /// </summary>
+    public string? Key { get; set; }
+
+    /// <summary>Generate a key file when none is configured (default: in development).</summary>
+    public bool? DevelopmentKey { get; set; }
+
+    /// <summary>Start recording a room by itself once every participant in it has consented.</summary>
+    public bool AutoRecord { get; set; }
+
+    /// <summary>Packets waiting for a recording's writer thread before new ones are dropped (and an alarm raised).</summary>
+    public int QueueCapacity { get; set; } = 16384;
 }

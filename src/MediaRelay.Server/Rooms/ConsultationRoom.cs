@@ -101,8 +101,16 @@ public sealed class ConsultationRoom : IRouterListener, IActiveSpeakerListener, 
         },
     };
 
+    /// <summary>The recording manager while this room records (it adds producers that appear meanwhile).</summary>
+    public Recording.IRoomRecorder? Recorder { get; set; }
+
+    /// <summary>Tells every page whether the consultation is being recorded.</summary>
+    public void BroadcastRecording(bool recording) =>
+        BroadcastExcept(null, new JsonObject { ["type"] = "recording", ["active"] = recording });
+
     public void OnRouterProducerAdded(Producer producer)
     {
+        Recorder?.OnProducerAdded(this, producer);
         if (producer.Kind == MediaKind.Audio)
         {
             Speakers.RemoveSpeaker(producer.ParticipantId); // a republished microphone replaces the old one
@@ -136,7 +144,7 @@ public sealed class ConsultationRoom : IRouterListener, IActiveSpeakerListener, 
 
     private void Broadcast(Participant except, JsonObject message) => BroadcastExcept(except.Id, message);
 
-    private void BroadcastExcept(string participantId, JsonObject message)
+    private void BroadcastExcept(string? participantId, JsonObject message)
     {
         foreach (Participant p in _participants.Values)
         {

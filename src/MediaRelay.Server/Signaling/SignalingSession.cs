@@ -13,7 +13,7 @@ namespace MediaRelay.Server.Signaling;
 /// <summary>
 /// The signaling conversation with one page over a WebSocket (JSON messages with a "type"):
 /// join {room, token} → joined; offer {sdp, subscriptions{mid: producerId}, sources{mid: source}} → answer;
-/// leave. The server pushes participantJoined/Left and producerAdded/Removed. Bad messages get an error reply
+/// consent → consentRecorded (to being recorded); leave. The server also pushes recording {active}. The server pushes participantJoined/Left and producerAdded/Removed. Bad messages get an error reply
 /// and are counted; the connection and the call go on.
 /// </summary>
 public sealed partial class SignalingSession(
@@ -22,6 +22,7 @@ public sealed partial class SignalingSession(
     RoomRegistry rooms,
     MediaServer media,
     OfferAnswerer answerer,
+    Recording.RecordingManager recordings,
     ILogger<SignalingSession> logger)
 {
     private Participant? _participant;
@@ -83,6 +84,7 @@ public sealed partial class SignalingSession(
                 "join" => Join(message),
                 "offer" => Offer(message),
                 "layout" => Layout(message),
+                "consent" => Consent(),
                 "leave" => false,
                 _ => Refuse("unknown-type", $"Unknown message type '{Truncate(type)}'."),
             };
@@ -165,6 +167,7 @@ public sealed partial class SignalingSession(
             ["participants"] = others,
             ["producers"] = producers,
             ["dominantSpeaker"] = room.Speakers.DominantSpeaker,
+            ["recording"] = recordings.IsRecording(room.Id),
         });
         LogJoined(logger, participant.Name, room.Id, participantId);
         return true;
@@ -215,6 +218,18 @@ public sealed partial class SignalingSession(
             return Refuse("unknown-producer", "This page does not receive that producer.");
         }
         consumer.SetPreferredWidth(width);
+        return true;
+    }
+
+    /// <summary>{"type":"consent"}: this participant agrees to the consultation being recorded.</summary>
+    private bool Consent()
+    {
+        if (_participant is null)
+        {
+            return Refuse("not-joined", "Join a room before giving consent.");
+        }
+        recordings.RecordConsent(_participant.Room, _participant, _participant.Id, null);
+        connection.Send(new JsonObject { ["type"] = "consentRecorded" });
         return true;
     }
 

@@ -1,0 +1,36 @@
+using System.Diagnostics;
+using MediaRelay.Recording.Capture;
+using MediaRelay.Recording.Journal;
+
+namespace MediaRelay.Server.Recording;
+
+/// <summary>
+/// A track's journal behind the writer thread: Stopwatch arrival ticks become the journal's monotonic microseconds,
+/// and a wall-clock anchor taken once gives the UTC microseconds beside them.
+/// </summary>
+internal sealed class JournalTrackSink(TrackJournalWriter journal, long anchorTicks, long anchorUtcMicros) : ITrackSink
+{
+    public TrackJournalWriter Journal => journal;
+
+    public void AppendRtp(ReadOnlySpan<byte> rtp, long arrivalTicks)
+    {
+        long monotonic = Micros(arrivalTicks);
+        journal.AppendRtpPacket(rtp, Utc(arrivalTicks), monotonic);
+    }
+
+    public void AppendSenderReport(ulong ntpTimestamp, uint rtpTimestamp, long arrivalTicks) =>
+        journal.AppendSenderReport(journal.Metadata.Ssrc, ntpTimestamp, rtpTimestamp, Utc(arrivalTicks), Micros(arrivalTicks));
+
+    public void MaybeFlush(long nowTicks) => journal.MaybeFlush(Micros(nowTicks));
+
+    public void Complete()
+    {
+        long now = Stopwatch.GetTimestamp();
+        journal.Complete(Utc(now), Micros(now));
+        journal.Dispose();
+    }
+
+    private static long Micros(long ticks) => (long)(ticks * (1_000_000.0 / Stopwatch.Frequency));
+
+    private long Utc(long ticks) => anchorUtcMicros + Micros(ticks - anchorTicks);
+}

@@ -1,0 +1,285 @@
+using System.Collections.Concurrent;
+using MediaRelay.Recording.Catalog;
+using MediaRelay.Recording.Crypto;
+using MediaRelay.Recording.Finalize;
+using MediaRelay.Server.Options;
+using MediaRelay.Server.Rooms;
+using MediaRelay.Sfu;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace MediaRelay.Server.Recording;
+
+/// <summary>
+/// Starts and stops room recordings under the consent rules, attaches taps to the producers of consenting
+/// participants (also those who join or consent later), finalizes stopped recordings in the background, and at
+/// start-up finalizes the journals a crash left behind. Every start, stop, consent, failure and download is audited.
+/// </summary>
+public sealed partial class RecordingManager(IOptions<MediaRelayOptions> options, RoomRegistry rooms, TimeProvider time,
+    IHostEnvironment environment, ILogger<RecordingManager> logger) : IHostedService, IRoomRecorder
+{
+    private readonly ConcurrentDictionary<string, RecordingSession> _byRoom = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Task> _finalizing = new(StringComparer.Ordinal);
+    private RecordingCatalog? _catalog;
+    private RecordingKey? _key;
+    private string _root = "";
+    private Timer? _janitor;
+
+    public RecordingCatalog Catalog => _catalog ?? throw new InvalidOperationException("The recording manager has not started.");
+
+    public IReadOnlyList<RecordingKey> Keys => _key is null ? [] : [_key];
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        MediaRelayOptions o = options.Value;
+        _root = Path.GetFullPath(o.Recording.Directory ?? Path.Combine(o.DataDirectory, "recordings"));
+        Directory.CreateDirectory(_root);
+        _catalog = new RecordingCatalog(Path.Combine(Path.GetFullPath(o.DataDirectory), "recordings.db"));
+        if (!string.IsNullOrWhiteSpace(o.Recording.Key))
+        {
+            _key = RecordingKey.FromBase64(o.Recording.Key);
+        }
+        else if (o.Recording.DevelopmentKey ?? o.Auth.DevelopmentTokens ?? environment.IsDevelopment())
+        {
+            _key = RecordingKeyFile.LoadOrCreateDevelopmentKey(Path.Combine(Path.GetFullPath(o.DataDirectory), "recording.key"));
+        }
+        else
+        {
+            LogUnencrypted(logger);
+        }
+        foreach (RecordingEntry orphan in Catalog.List(state: RecordingState.Recording))
+        {
+            Catalog.MarkStopped(orphan.Id, RecordingState.Finalizing, time.GetUtcNow(), "recovery", "the server stopped while recording");
+            Audit("system", "recovered", orphan.Id, "finalizing journals left by a crash");
+            BeginFinalize(orphan.Id);
+        }
+        _janitor = new Timer(_ => CheckSessions(), null, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2));
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _janitor?.Dispose();
+        foreach (RecordingSession session in _byRoom.Values)
+        {
+            Stop(session.Id, "server-shutdown");
+        }
+        await Task.WhenAny(Task.WhenAll(_finalizing.Values), Task.Delay(TimeSpan.FromSeconds(20), cancellationToken));
+    }
+
+    /// <summary>Records a participant's (or an operator's) consent; adds the participant's producers to a running recording.</summary>
+    public void RecordConsent(ConsultationRoom room, Participant participant, string givenBy, string? reason)
+    {
+        Catalog.RecordConsent(new ConsentEntry(room.Id, participant.Id, participant.Name, time.GetUtcNow(), givenBy, reason));
+        Audit(givenBy, "consent", null, $"{room.Id}/{participant.Id} {participant.Name}" + (reason is null ? "" : ": " + reason));
+        if (_byRoom.TryGetValue(room.Id, out RecordingSession? session))
+        {
+            AddProducers(session, room, participant.Id);
+        }
+        else if (options.Value.Recording.AutoRecord && MissingConsent(room).Count == 0)
+        {
+            Start(room.Id, "auto", null, null, out _);
+        }
+    }
+
+    /// <summary>Participants in the room without recorded consent.</summary>
+    public IReadOnlyList<Participant> MissingConsent(ConsultationRoom room)
+    {
+        var consented = Catalog.Consents(room.Id).Select(c => c.ParticipantId).ToHashSet(StringComparer.Ordinal);
+        return [.. room.Participants.Where(p => !consented.Contains(p.Id))];
+    }
+
+    public StartOutcome Start(string roomId, string actor, string? operatorName, string? operatorReason, out RecordingEntry? entry)
+    {
+        entry = null;
+        if (!rooms.TryGet(roomId, out ConsultationRoom room) || room.IsEmpty)
+        {
+            return StartOutcome.NoSuchRoom;
+        }
+        if (_byRoom.ContainsKey(roomId))
+        {
+            return StartOutcome.AlreadyRecording;
+        }
+        bool byOperator = operatorName is not null && !string.IsNullOrWhiteSpace(operatorReason);
+        if (byOperator)
+        {
+            foreach (Participant p in room.Participants)
+            {
+                Catalog.RecordConsent(new ConsentEntry(roomId, p.Id, p.Name, time.GetUtcNow(), "operator:" + operatorName, operatorReason));
+            }
+        }
+        else if (MissingConsent(room).Count > 0)
+        {
+            return StartOutcome.ConsentMissing;
+        }
+        string id = time.GetUtcNow().ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..8];
+        var session = new RecordingSession(id, roomId, Path.Combine(_root, id, "journals"), _key, options.Value.Recording.QueueCapacity, time.GetUtcNow());
+        if (!_byRoom.TryAdd(roomId, session))
+        {
+            session.Stop();
+            return StartOutcome.AlreadyRecording;
+        }
+        session.Writer.Failed += (_, e) => OnWriterFailed(session, e);
+        entry = new RecordingEntry(id, roomId, RecordingState.Recording, session.StartedAt, null, actor, null,
+            byOperator ? "operator" : "participants", byOperator ? operatorReason : null, null, 0, 0, _key?.IdHex);
+        Catalog.AddRecording(entry);
+        Audit(actor, "start", id, byOperator ? $"operator consent by {operatorName}: {operatorReason}" : "every participant consented");
+        room.Recorder = this;
+        AddProducers(session, room, participantId: null);
+        room.BroadcastRecording(true);
+        LogStarted(logger, id, roomId, actor);
+        return StartOutcome.Started;
+    }
+
+    /// <summary>Stops a running recording and finalizes it in the background. False when it is not running.</summary>
+    public bool Stop(string id, string actor)
+    {
+        RecordingSession? session = _byRoom.Values.FirstOrDefault(s => s.Id == id);
+        if (session is null || !_byRoom.TryRemove(session.RoomId, out _))
+        {
+            return false;
+        }
+        session.Stop();
+        Catalog.MarkStopped(id, session.Writer.Failure is null ? RecordingState.Finalizing : RecordingState.Failed,
+            time.GetUtcNow(), actor, session.Writer.Failure?.Message);
+        foreach (var (producer, tap, metadata) in session.Tracks)
+        {
+            Catalog.UpsertTrack(new TrackEntry(id, int.Parse(metadata.TrackId.Split('-')[0], System.Globalization.CultureInfo.InvariantCulture),
+                producer.ParticipantId, metadata.ParticipantName, metadata.Kind.ToString().ToLowerInvariant(),
+                metadata.Source.ToString().ToLowerInvariant(), metadata.Codec, tap.Queued, 0, tap.Dropped));
+        }
+        Audit(actor, "stop", id, null);
+        if (rooms.TryGet(session.RoomId, out ConsultationRoom room))
+        {
+            room.BroadcastRecording(false);
+        }
+        BeginFinalize(id);
+        return true;
+    }
+
+    /// <summary>The finalize task of a recording, if one ran or runs in this process (tests and shutdown wait on it).</summary>
+    public Task? Finalizing(string id) => _finalizing.TryGetValue(id, out Task? task) ? task : null;
+
+    public bool IsRecording(string roomId) => _byRoom.ContainsKey(roomId);
+
+    void IRoomRecorder.OnProducerAdded(ConsultationRoom room, Producer producer)
+    {
+        if (_byRoom.TryGetValue(room.Id, out RecordingSession? session))
+        {
+            AddProducers(session, room, producer.ParticipantId);
+        }
+    }
+
+    /// <summary>Opens a finished file for download (decrypted as it streams) and audits who took it.</summary>
+    public Stream? OpenFile(string id, string name, string actor)
+    {
+        FileEntry? file = Catalog.Files(id).FirstOrDefault(f => f.Name == name);
+        if (file is null)
+        {
+            return null;
+        }
+        string path = Path.Combine(_root, id, "files", file.Encrypted ? name + ".enc" : name);
+        Audit(actor, "download", id, name);
+        return file.Encrypted ? ChunkedFileReadStream.Open(path, Keys) : File.OpenRead(path);
+    }
+
+    private void AddProducers(RecordingSession session, ConsultationRoom room, string? participantId)
+    {
+        var consented = Catalog.Consents(room.Id).Select(c => c.ParticipantId).ToHashSet(StringComparer.Ordinal);
+        foreach (Producer producer in room.Router.Producers)
+        {
+            if ((participantId is null || producer.ParticipantId == participantId) && consented.Contains(producer.ParticipantId))
+            {
+                string name = room.Participants.FirstOrDefault(p => p.Id == producer.ParticipantId)?.Name ?? producer.ParticipantId;
+                session.AddProducer(producer, name);
+            }
+        }
+    }
+
+    private void BeginFinalize(string id)
+    {
+        _finalizing[id] = Task.Run(() =>
+        {
+            string directory = Path.Combine(_root, id);
+            try
+            {
+                FinalizedRecording result = new RecordingFinalizer(Keys, _key).Finalize(Path.Combine(directory, "journals"), Path.Combine(directory, "files"));
+                foreach (FinalizedFile file in result.Files)
+                {
+                    Catalog.AddFile(new FileEntry(id, file.Name, file.Scope, file.Container, file.SizeBytes, file.Encrypted));
+                }
+                RecordingState state = Catalog.Find(id)?.State == RecordingState.Failed ? RecordingState.Failed : RecordingState.Complete;
+                Catalog.MarkFinished(id, state, (long)result.Duration.TotalMilliseconds, result.Files.Sum(f => f.SizeBytes), null);
+                Audit("system", "finalized", id, $"{result.Files.Count} files, {result.Duration.TotalSeconds:F1} s");
+            }
+            catch (Exception e) when (e is IOException or RecordingFormatException or MediaRelay.Recording.Native.MediaMuxerException or NotSupportedException or UnauthorizedAccessException)
+            {
+                Catalog.MarkFinished(id, RecordingState.Failed, 0, 0, "finalizing failed: " + e.Message);
+                Audit("system", "failed", id, "finalizing: " + e.Message);
+                LogFinalizeFailed(logger, id, e);
+            }
+        });
+    }
+
+    private void OnWriterFailed(RecordingSession session, Exception e)
+    {
+        LogWriterFailed(logger, session.Id, session.RoomId, e.Message);
+        Audit("system", "failed", session.Id, e.Message);
+        Task.Run(() => Stop(session.Id, "system:" + (e is RecordingStorageException { IsDiskFull: true } ? "disk-full" : "io-error")));
+    }
+
+    private readonly ConcurrentDictionary<string, long> _alarmedDrops = new(StringComparer.Ordinal);
+
+    private void CheckSessions()
+    {
+        foreach (RecordingSession session in _byRoom.Values)
+        {
+            if (!rooms.TryGet(session.RoomId, out ConsultationRoom room) || room.IsEmpty)
+            {
+                Stop(session.Id, "auto:room-empty");
+                continue;
+            }
+            long dropped = session.Dropped;
+            if (dropped > _alarmedDrops.GetValueOrDefault(session.Id))
+            {
+                _alarmedDrops[session.Id] = dropped;
+                LogQueueFull(logger, session.Id, dropped);
+                Audit("system", "alarm", session.Id, $"the disk fell behind: {dropped} packets dropped so far");
+            }
+        }
+    }
+
+    private void Audit(string actor, string action, string? id, string? detail) =>
+        Catalog.Audit(actor, action, id, detail, time.GetUtcNow());
+
+    [LoggerMessage(EventId = 600, Level = LogLevel.Information, Message = "Recording {Id} of room {Room} started by {Actor}")]
+    private static partial void LogStarted(ILogger logger, string id, string room, string actor);
+
+    [LoggerMessage(EventId = 601, Level = LogLevel.Error, Message = "Recording {Id} of room {Room} stopped: {Reason}; the call goes on")]
+    private static partial void LogWriterFailed(ILogger logger, string id, string room, string reason);
+
+    [LoggerMessage(EventId = 602, Level = LogLevel.Warning, Message = "Recording {Id}: the disk falls behind, {Dropped} packets dropped so far")]
+    private static partial void LogQueueFull(ILogger logger, string id, long dropped);
+
+    [LoggerMessage(EventId = 603, Level = LogLevel.Error, Message = "Recording {Id} could not be finalized")]
+    private static partial void LogFinalizeFailed(ILogger logger, string id, Exception e);
+
+    [LoggerMessage(EventId = 604, Level = LogLevel.Warning, Message = "No recording key configured (MediaRelay:Recording:Key): recordings are stored unencrypted")]
+    private static partial void LogUnencrypted(ILogger logger);
+}
+
+/// <summary>What a start request came to.</summary>
+public enum StartOutcome
+{
+    Started,
+    NoSuchRoom,
+    AlreadyRecording,
+    ConsentMissing,
+}
+
+/// <summary>A room tells its recorder about producers that appear while it records.</summary>
+public interface IRoomRecorder
+{
+    void OnProducerAdded(ConsultationRoom room, Producer producer);
+}

@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using MediaRelay.Interop.Tests.Chromium;
+using MediaRelay.Interop.Tests.Server;
+using MediaRelay.Server.Recording;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit.Abstractions;
+
+namespace MediaRelay.Interop.Tests;
+
+/// <summary>
+/// Two Chromium pages in a call are recorded for about ten seconds through the REST API (consent recorded by an
+/// operator with a reason); the finished room file, downloaded through the API (decrypted from rest), is read by
+/// ffprobe: two VP8 and two Opus streams, a duration within 0.5 s of the wall-clock time between start and stop,
+/// and each participant's audio and video starting within 40 ms of each other.
+/// </summary>
+[Collection(ChromiumCollection.Name)]
+public sealed class RecordingTests(ChromiumFixture chromium, ITestOutputHelper output)
+{
+    [Fact]
+    public async Task TenSecondsOfATwoPageCallBecomeFilesFfprobeReads()
+    {
+        await using var call = await TwoPartyCall.StartAsync(chromium, output, "rec-ward");
+        await WebRtcStats.WaitForAsync(call.PageA, s => s.VideoFramesDecoded > 0 && s.AudioPacketsReceived > 0, TimeSpan.FromSeconds(15));
+        await WebRtcStats.WaitForAsync(call.PageB, s => s.VideoFramesDecoded > 0 && s.AudioPacketsReceived > 0, TimeSpan.FromSeconds(15));
+        using var http = new HttpClient { BaseAddress = new Uri(call.Server.BaseUrl) };
+
+        // Without consent the server refuses, naming who has not consented.
+        using (HttpResponseMessage refused = await http.PostAsync("/api/rooms/rec-ward/recordings", null))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+            Assert.Contains("consent-missing", await refused.Content.ReadAsStringAsync());
+        }
+
+        var clock = Stopwatch.StartNew();
+        using HttpResponseMessage started = await http.PostAsJsonAsync("/api/rooms/rec-ward/recordings",
+            new { @operator = "Nurse Li", reason = "written consent form on file" });
+        Assert.Equal(HttpStatusCode.Created, started.StatusCode);
+        string id = (string)(await started.Content.ReadFromJsonAsync<JsonObject>())!["id"]!;
+        await Task.Delay(TimeSpan.FromSeconds(10));
+        using HttpResponseMessage stopped = await http.PostAsync($"/api/recordings/{id}/stop", null);
+        double wallSeconds = clock.Elapsed.TotalSeconds;
+        Assert.Equal(HttpStatusCode.OK, stopped.StatusCode);
+
+        RecordingManager manager = call.Server.Services.GetRequiredService<RecordingManager>();
+        await manager.Finalizing(id)!.WaitAsync(TimeSpan.FromSeconds(60));
+        JsonObject recording = (await http.GetFromJsonAsync<JsonObject>($"/api/recordings/{id}"))!;
+        output.WriteLine(recording.ToJsonString());
+        Assert.Equal("complete", (string?)recording["state"]);
+        Assert.True((bool)recording["encrypted"]!);
+        string[] names = [.. recording["files"]!.AsArray().Select(f => (string)f!["name"]!)];
+        Assert.Contains("room.mkv", names);
+        Assert.Equal(3, names.Length); // the room and one file per participant
+
+        string directory = Path.Combine(Path.GetTempPath(), "mr-rec-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(directory);
+        try
+        {
+            foreach (string name in names)
+            {
+                string path = Path.Combine(directory, name);
+                await File.WriteAllBytesAsync(path, await http.GetByteArrayAsync($"/api/recordings/{id}/files/{name}"));
+                using JsonDocument probe = Probe(path);
+                JsonElement[] streams = [.. probe.RootElement.GetProperty("streams").EnumerateArray()];
+                double duration = Number(probe.RootElement.GetProperty("format"), "duration");
+                output.WriteLine($"{name}: {streams.Length} streams, {duration:F2} s (wall clock {wallSeconds:F2} s), " +
+                    string.Join(", ", streams.Select(s => $"{s.GetProperty("codec_name").GetString()} from {Number(s, "start_time"):F3} s")));
+                JsonElement[] videos = [.. streams.Where(s => s.GetProperty("codec_type").GetString() == "video")];
+                JsonElement[] audios = [.. streams.Where(s => s.GetProperty("codec_type").GetString() == "audio")];
+                Assert.All(videos, v => Assert.Equal("vp8", v.GetProperty("codec_name").GetString()));
+                Assert.All(audios, a => Assert.Equal("opus", a.GetProperty("codec_name").GetString()));
+                Assert.Equal(name == "room.mkv" ? 2 : 1, videos.Length);
+                Assert.Equal(name == "room.mkv" ? 2 : 1, audios.Length);
+                Assert.InRange(duration, wallSeconds - 0.5, wallSeconds + 0.5);
+                if (name != "room.mkv")
+                {
+                    double skew = Math.Abs(Number(videos[0], "start_time") - Number(audios[0], "start_time"));
+                    Assert.True(skew <= 0.040, $"{name}: audio and video start {skew * 1000:F0} ms apart");
+                }
+            }
+            Assert.Contains(manager.Catalog.AuditTrail(id), a => a.Action == "download");
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private static JsonDocument Probe(string path)
+    {
+        var info = new ProcessStartInfo("ffprobe") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string a in new[] { "-v", "error", "-show_streams", "-show_format", "-of", "json", path })
+        {
+            info.ArgumentList.Add(a);
+        }
+        using Process process = Process.Start(info)!;
+        string json = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, "ffprobe failed: " + process.StandardError.ReadToEnd());
+        return JsonDocument.Parse(json);
+    }
+
+    private static double Number(JsonElement element, string property) =>
+        element.TryGetProperty(property, out JsonElement value) && double.TryParse(value.GetString(),
+            System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double n) ? n : double.NaN;
+}
