@@ -36,6 +36,12 @@ public static partial class MediaRelayHost
         builder.Services.AddSingleton<Recording.RecordingManager>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Recording.RecordingManager>());
         builder.Services.AddHealthChecks();
+        builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "MediaRelay API";
+            document.Info.Description = "Join tokens and consultation recordings (consent, start, stop, catalog, download).";
+            return Task.CompletedTask;
+        }));
 
         MediaMetrics.EnsureRegistered(); // export every series from the first scrape, zeros included
         WebApplication app = builder.Build();
@@ -55,6 +61,7 @@ public static partial class MediaRelayHost
         app.Map("/ws", HandleWebSocket);
         Recording.RecordingEndpoints.Map(app);
         app.MapHealthChecks("/healthz");
+        app.MapOpenApi(); // /openapi/v1.json
         app.MapMetrics("/metrics");
     }
 

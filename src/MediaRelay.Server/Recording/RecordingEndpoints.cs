@@ -18,12 +18,18 @@ public static class RecordingEndpoints
 {
     public static void Map(WebApplication app)
     {
-        app.MapPost("/api/rooms/{roomId}/recordings", StartAsync).WithName("StartRecording");
-        app.MapPost("/api/recordings/{id}/stop", Stop).WithName("StopRecording");
-        app.MapGet("/api/recordings", List).WithName("ListRecordings");
-        app.MapGet("/api/recordings/{id}", Get).WithName("GetRecording");
-        app.MapGet("/api/recordings/{id}/files/{name}", Download).WithName("DownloadRecordingFile");
-        app.MapPost("/api/rooms/{roomId}/consent", ConsentAsync).WithName("RecordOperatorConsent");
+        RouteGroupBuilder api = app.MapGroup("/api").WithTags("Recordings");
+        api.MapPost("/rooms/{roomId}/recordings", StartAsync).WithName("StartRecording")
+            .WithSummary("Start recording a room")
+            .WithDescription("Needs every participant's consent, or a body {\"operator\", \"reason\"} recording an operator's out-of-band consent. 201 with the recording; 409 consent-missing (naming who) or already-recording; 404 when nobody is in the room.");
+        api.MapPost("/recordings/{id}/stop", Stop).WithName("StopRecording")
+            .WithSummary("Stop a recording").WithDescription("The files are finalized in the background; poll GET /api/recordings/{id} until state is complete.");
+        api.MapGet("/recordings", List).WithName("ListRecordings").WithSummary("List recordings, newest first (optional ?room=)");
+        api.MapGet("/recordings/{id}", Get).WithName("GetRecording").WithSummary("A recording with its tracks, files and audit trail");
+        api.MapGet("/recordings/{id}/files/{name}", Download).WithName("DownloadRecordingFile")
+            .WithSummary("Download a finished file").WithDescription("Decrypted as it streams when stored encrypted; every download is audited.");
+        api.MapPost("/rooms/{roomId}/consent", ConsentAsync).WithName("RecordOperatorConsent")
+            .WithSummary("Record consent given outside the page").WithDescription("Body {\"participantId\", \"operator\", \"reason\"}; the reason is required.");
     }
 
     /// <summary>Body (optional): {"operator": "name", "reason": "why"}: an operator records out-of-band consent.</summary>
