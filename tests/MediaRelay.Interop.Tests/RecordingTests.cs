@@ -12,8 +12,8 @@ using Xunit.Abstractions;
 namespace MediaRelay.Interop.Tests;
 
 /// <summary>
-/// Two Chromium pages in a call are recorded for about ten seconds through the REST API (consent recorded by an
-/// operator with a reason); the finished room file, downloaded through the API (decrypted from rest), is read by
+/// Two Chromium pages in a call are recorded for about ten seconds through the REST API (one doctor consents in the
+/// page, the other's consent is recorded by an operator with a reason; both pages show the recording); the finished room file, downloaded through the API (decrypted from rest), is read by
 /// ffprobe: two VP8 and two Opus streams, a duration within 0.5 s of the wall-clock time between start and stop,
 /// and each participant's audio and video starting within 40 ms of each other.
 /// </summary>
@@ -28,11 +28,21 @@ public sealed class RecordingTests(ChromiumFixture chromium, ITestOutputHelper o
         await WebRtcStats.WaitForAsync(call.PageB, s => s.VideoFramesDecoded > 0 && s.AudioPacketsReceived > 0, TimeSpan.FromSeconds(15));
         using var http = new HttpClient { BaseAddress = new Uri(call.Server.BaseUrl) };
 
-        // Without consent the server refuses, naming who has not consented.
+        // Without consent the server refuses, naming who has not consented. Dr A consents in the page; Dr B's
+        // consent is then recorded by an operator with a reason.
         using (HttpResponseMessage refused = await http.PostAsync("/api/rooms/rec-ward/recordings", null))
         {
             Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
             Assert.Contains("consent-missing", await refused.Content.ReadAsStringAsync());
+        }
+        await call.PageA.ClickAsync("#consent");
+        await call.PageA.WaitForSelectorAsync("#consent:disabled");
+        using (HttpResponseMessage refused = await http.PostAsync("/api/rooms/rec-ward/recordings", null))
+        {
+            string body = await refused.Content.ReadAsStringAsync();
+            Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+            Assert.Contains("Dr B", body);
+            Assert.DoesNotContain("Dr A", body);
         }
 
         var clock = Stopwatch.StartNew();
@@ -40,10 +50,14 @@ public sealed class RecordingTests(ChromiumFixture chromium, ITestOutputHelper o
             new { @operator = "Nurse Li", reason = "written consent form on file" });
         Assert.Equal(HttpStatusCode.Created, started.StatusCode);
         string id = (string)(await started.Content.ReadFromJsonAsync<JsonObject>())!["id"]!;
-        await Task.Delay(TimeSpan.FromSeconds(10));
+        // Both pages show that the consultation is being recorded.
+        await call.PageA.WaitForSelectorAsync("#recording:not([hidden])");
+        await call.PageB.WaitForSelectorAsync("#recording:not([hidden])");
+        await Task.Delay(TimeSpan.FromSeconds(10) - clock.Elapsed);
         using HttpResponseMessage stopped = await http.PostAsync($"/api/recordings/{id}/stop", null);
         double wallSeconds = clock.Elapsed.TotalSeconds;
         Assert.Equal(HttpStatusCode.OK, stopped.StatusCode);
+        await call.PageA.WaitForSelectorAsync("#recording", new() { State = Microsoft.Playwright.WaitForSelectorState.Hidden });
 
         RecordingManager manager = call.Server.Services.GetRequiredService<RecordingManager>();
         await manager.Finalizing(id)!.WaitAsync(TimeSpan.FromSeconds(60));

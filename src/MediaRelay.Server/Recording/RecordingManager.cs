@@ -104,7 +104,7 @@ public sealed partial class RecordingManager(IOptions<MediaRelayOptions> options
         bool byOperator = operatorName is not null && !string.IsNullOrWhiteSpace(operatorReason);
         if (byOperator)
         {
-            foreach (Participant p in room.Participants)
+            foreach (Participant p in MissingConsent(room)) // a participant's own consent stays on record as theirs
             {
                 Catalog.RecordConsent(new ConsentEntry(roomId, p.Id, p.Name, time.GetUtcNow(), "operator:" + operatorName, operatorReason));
             }

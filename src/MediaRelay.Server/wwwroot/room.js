@@ -150,6 +150,7 @@
     }
     for (const producer of message.producers) addRemoteProducer(producer);
     if (message.dominantSpeaker) ui.setSpeaker(message.dominantSpeaker);
+    $('recording').hidden = !message.recording;
     renegotiate();
   }
 
@@ -167,6 +168,12 @@
         break;
       case 'producerAdded': if (addRemoteProducer(message.producer)) renegotiate(); break;
       case 'producerRemoved': if (removeRemoteProducer(message.producerId)) renegotiate(); break;
+      case 'recording': $('recording').hidden = !message.active; break;
+      case 'consentRecorded':
+        $('consent').disabled = true;
+        $('consent').dataset.i18n = 'consentGiven';
+        $('consent').textContent = ui.t('consentGiven');
+        break;
       case 'dominantSpeaker':
         state.speakerId = message.participantId;
         ui.setSpeaker(message.participantId);
@@ -217,6 +224,7 @@
     $('camera').onclick = (e) => toggle('video', e.target, 'cameraOff', 'cameraOn');
     $('share').onclick = toggleShare;
     $('copy').onclick = copyLink;
+    $('consent').onclick = () => send({ type: 'consent' });
     $('leave').onclick = leave;
     state.shareTrack = shareTrack;
     state.stopSharing = stopSharing;
