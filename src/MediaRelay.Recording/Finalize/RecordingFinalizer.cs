@@ -84,6 +84,10 @@ public sealed class RecordingFinalizer(IReadOnlyList<RecordingKey> journalKeys, 
             using var source = new TrackFrameSource(track.Path, journalKeys, timelines[track]);
             while (source.MoveNext())
             {
+                if (source.IsVideo && track.First == long.MaxValue && !source.IsKeyframe)
+                {
+                    continue; // a video track begins at its first key frame (a recording can start mid-stream)
+                }
                 track.First = Math.Min(track.First, source.Time);
                 end = Math.Max(end, source.Time);
             }
@@ -108,6 +112,16 @@ public sealed class RecordingFinalizer(IReadOnlyList<RecordingKey> journalKeys, 
             timelines[track] = timeline;
         }
         return timelines;
+    }
+
+    /// <summary>From the current frame on, the first at or after <paramref name="startAt"/> (a key frame for video).</summary>
+    private static bool AdvanceTo(TrackFrameSource source, long startAt)
+    {
+        if (source.Time >= startAt && (!source.IsVideo || source.IsKeyframe))
+        {
+            return true;
+        }
+        return MoveToStart(source, startAt);
     }
 
     /// <summary>Advances to the track's first frame at or after its start (a key frame for video); false if none.</summary>
@@ -135,14 +149,31 @@ public sealed class RecordingFinalizer(IReadOnlyList<RecordingKey> journalKeys, 
             try
             {
                 var streams = new List<(TrackFrameSource Source, int Stream, bool Live)>();
+                var positioned = new List<(TrackPlan Track, TrackFrameSource Source)>();
                 foreach (TrackPlan track in tracks)
                 {
                     var source = new TrackFrameSource(track.Path, journalKeys, timelines[track]);
                     sources.Add(source);
-                    if (!MoveToStart(source, track.StartAt))
+                    if (MoveToStart(source, long.MinValue))
                     {
-                        continue; // a track without a single whole frame (e.g. no key frame arrived)
+                        positioned.Add((track, source)); // else: no whole frame at all (e.g. no key frame arrived)
                     }
+                }
+                // A participant's audio and video begin together: at the later of their first frames (the first key
+                // frame for video), decided here on the very frames this pass writes.
+                foreach (var group in positioned.Where(p => p.Track.Metadata.Source != TrackSource.Screen).GroupBy(p => p.Track.Metadata.ParticipantId).ToList())
+                {
+                    long start = Math.Max(group.Max(p => p.Source.Time), group.Max(p => p.Track.StartAt));
+                    foreach (var (_, source) in group)
+                    {
+                        if (!AdvanceTo(source, start))
+                        {
+                            positioned.RemoveAll(p => p.Source == source);
+                        }
+                    }
+                }
+                foreach (var (track, source) in positioned)
+                {
                     int stream = source.IsVideo
                         ? muxer.AddVideo(CodecOf(source.Metadata.Codec), Math.Max(source.Width, 16), Math.Max(source.Height, 16))
                         : muxer.AddAudio(MediaCodec.Opus, source.Metadata.ClockRate, Math.Max(1, source.Metadata.Channels));
