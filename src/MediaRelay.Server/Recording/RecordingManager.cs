@@ -184,6 +184,35 @@ public sealed partial class RecordingManager(IOptions<MediaRelayOptions> options
         return file.Encrypted ? ChunkedFileReadStream.Open(path, Keys) : File.OpenRead(path);
     }
 
+    /// <summary>Where a recording's journals ("journals") and finished files ("files") live.</summary>
+    public string RecordingDirectory(string id) => Path.Combine(_root, id);
+
+    /// <summary>
+    /// Writes a finished recording's files as plaintext into <paramref name="directory"/> (the export command), and
+    /// audits it. Returns the paths written; empty when the recording has no files (unknown, or not finalized yet).
+    /// </summary>
+    public async Task<IReadOnlyList<string>> ExportAsync(string id, string directory, string actor, CancellationToken cancel = default)
+    {
+        Directory.CreateDirectory(directory);
+        var written = new List<string>();
+        foreach (FileEntry file in Catalog.Files(id))
+        {
+            string path = Path.Combine(directory, file.Name);
+            string sealedPath = Path.Combine(_root, id, "files", file.Encrypted ? file.Name + ".enc" : file.Name);
+            await using (Stream source = file.Encrypted ? ChunkedFileReadStream.Open(sealedPath, Keys) : File.OpenRead(sealedPath))
+            await using (FileStream target = File.Create(path))
+            {
+                await source.CopyToAsync(target, cancel);
+            }
+            written.Add(path);
+        }
+        if (written.Count > 0)
+        {
+            Audit(actor, "export", id, $"{written.Count} files to {directory}");
+        }
+        return written;
+    }
+
     private void AddProducers(RecordingSession session, ConsultationRoom room, string? participantId)
     {
         var consented = Catalog.Consents(room.Id).Select(c => c.ParticipantId).ToHashSet(StringComparer.Ordinal);
