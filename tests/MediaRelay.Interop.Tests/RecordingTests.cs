@@ -54,8 +54,8 @@ public sealed class RecordingTests(ChromiumFixture chromium, ITestOutputHelper o
         await call.PageA.WaitForSelectorAsync("#recording:not([hidden])");
         await call.PageB.WaitForSelectorAsync("#recording:not([hidden])");
         await Task.Delay(TimeSpan.FromSeconds(10) - clock.Elapsed);
+        double wallSeconds = clock.Elapsed.TotalSeconds; // from the start request to the stop request
         using HttpResponseMessage stopped = await http.PostAsync($"/api/recordings/{id}/stop", null);
-        double wallSeconds = clock.Elapsed.TotalSeconds;
         Assert.Equal(HttpStatusCode.OK, stopped.StatusCode);
         await call.PageA.WaitForSelectorAsync("#recording", new() { State = Microsoft.Playwright.WaitForSelectorState.Hidden });
 

@@ -43,8 +43,8 @@ public sealed class RecordingFinalizer(IReadOnlyList<RecordingKey> journalKeys, 
         }
         _all = tracks;
 
-        // A participant's audio and video start together: the later of their first frames (video's first is a key
-        // frame) is where that participant's tracks begin; the earliest such start is the recording's time 0.
+        // A participant's audio and video start together: audio from the later of their first frames (video's first
+        // is a key frame), video from its first key frame; the earliest start is the recording's time 0.
         long end = Span(tracks);
         foreach (IGrouping<string, TrackPlan> participant in tracks.Where(t => t.Metadata.Source != TrackSource.Screen && t.First != long.MaxValue)
                      .GroupBy(t => t.Metadata.ParticipantId))
@@ -52,7 +52,7 @@ public sealed class RecordingFinalizer(IReadOnlyList<RecordingKey> journalKeys, 
             long start = participant.Max(t => t.First);
             foreach (TrackPlan track in participant)
             {
-                track.StartAt = start;
+                track.StartAt = track.Metadata.Kind == TrackMediaKind.Video ? track.First : start; // see Write
             }
         }
         long origin = tracks.Where(t => t.First != long.MaxValue).Select(t => t.StartAt).DefaultIfEmpty(0).Min();
@@ -159,13 +159,19 @@ public sealed class RecordingFinalizer(IReadOnlyList<RecordingKey> journalKeys, 
                         positioned.Add((track, source)); // else: no whole frame at all (e.g. no key frame arrived)
                     }
                 }
-                // A participant's audio and video begin together: at the later of their first frames (the first key
-                // frame for video), decided here on the very frames this pass writes.
+                // A participant's audio and video begin together: audio from the video's first key frame (or from its
+                // own first frame when that is later), decided here on the very frames this pass writes.
                 foreach (var group in positioned.Where(p => p.Track.Metadata.Source != TrackSource.Screen).GroupBy(p => p.Track.Metadata.ParticipantId).ToList())
                 {
                     long start = Math.Max(group.Max(p => p.Source.Time), group.Max(p => p.Track.StartAt));
                     foreach (var (_, source) in group)
                     {
+                        // Audio waits for the video's first key frame; video is never pushed to a later key frame
+                        // because audio began a few ms after it (that would cost a whole key-frame interval).
+                        if (source.IsVideo)
+                        {
+                            continue;
+                        }
                         if (!AdvanceTo(source, start))
                         {
                             positioned.RemoveAll(p => p.Source == source);
