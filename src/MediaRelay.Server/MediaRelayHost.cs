@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text.Json.Nodes;
 using MediaRelay.Server.Diagnostics;
 using MediaRelay.Server.Media;
@@ -76,7 +75,7 @@ public static partial class MediaRelayHost
         string? token = http.Request.Query["token"];
         if (string.IsNullOrEmpty(token))
         {
-            if (!DevelopmentTokensAllowed(http, options.Value, env))
+            if (!ApiAuthorization.IsDevelopmentLoopback(http, options.Value, env))
             {
                 return Results.Content(
                     "<!doctype html><meta charset=utf-8><title>MediaRelay</title><p>This consultation link needs a join token. Ask the organiser for a new link.</p>",
@@ -106,11 +105,7 @@ public static partial class MediaRelayHost
         IOptions<MediaRelayOptions> options, IWebHostEnvironment env, TimeProvider time)
     {
         MediaRelayOptions o = options.Value;
-        string? apiKey = o.Auth.ApiKey;
-        bool authorised = !string.IsNullOrEmpty(apiKey)
-            ? http.Request.Headers.Authorization.ToString() == "Bearer " + apiKey
-            : DevelopmentTokensAllowed(http, o, env);
-        if (!authorised)
+        if (!ApiAuthorization.IsAuthorized(http, o, env, out _))
         {
             return Results.Unauthorized();
         }
@@ -149,13 +144,6 @@ public static partial class MediaRelayHost
         var session = new SignalingSession(new SignalingConnection(socket), tokens, rooms, media, answerer, recordings,
             loggers.CreateLogger<SignalingSession>());
         await session.RunAsync(http.RequestAborted);
-    }
-
-    private static bool DevelopmentTokensAllowed(HttpContext http, MediaRelayOptions options, IWebHostEnvironment env)
-    {
-        bool enabled = options.Auth.DevelopmentTokens ?? env.IsDevelopment();
-        IPAddress? remote = http.Connection.RemoteIpAddress;
-        return enabled && remote is not null && IPAddress.IsLoopback(remote);
     }
 
     private static void PrintLinks(WebApplication app)

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using MediaRelay.Recording.Catalog;
 using MediaRelay.Server.Options;
 using MediaRelay.Server.Rooms;
+using MediaRelay.Server.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -36,7 +37,7 @@ public static class RecordingEndpoints
     private static async Task<IResult> StartAsync(string roomId, HttpContext http, RecordingManager recordings, RoomRegistry rooms,
         IOptions<MediaRelayOptions> options, IWebHostEnvironment env)
     {
-        if (!Authorized(http, options.Value, env, out string actor))
+        if (!ApiAuthorization.IsAuthorized(http, options.Value, env, out string actor))
         {
             return Results.Unauthorized();
         }
@@ -60,7 +61,7 @@ public static class RecordingEndpoints
 
     private static IResult Stop(string id, HttpContext http, RecordingManager recordings, IOptions<MediaRelayOptions> options, IWebHostEnvironment env)
     {
-        if (!Authorized(http, options.Value, env, out string actor))
+        if (!ApiAuthorization.IsAuthorized(http, options.Value, env, out string actor))
         {
             return Results.Unauthorized();
         }
@@ -74,7 +75,7 @@ public static class RecordingEndpoints
     private static IResult List(HttpContext http, RecordingManager recordings, IOptions<MediaRelayOptions> options, IWebHostEnvironment env,
         string? room = null)
     {
-        if (!Authorized(http, options.Value, env, out _))
+        if (!ApiAuthorization.IsAuthorized(http, options.Value, env, out _))
         {
             return Results.Unauthorized();
         }
@@ -83,7 +84,7 @@ public static class RecordingEndpoints
 
     private static IResult Get(string id, HttpContext http, RecordingManager recordings, IOptions<MediaRelayOptions> options, IWebHostEnvironment env)
     {
-        if (!Authorized(http, options.Value, env, out _))
+        if (!ApiAuthorization.IsAuthorized(http, options.Value, env, out _))
         {
             return Results.Unauthorized();
         }
@@ -94,7 +95,7 @@ public static class RecordingEndpoints
     private static IResult Download(string id, string name, HttpContext http, RecordingManager recordings, IOptions<MediaRelayOptions> options,
         IWebHostEnvironment env)
     {
-        if (!Authorized(http, options.Value, env, out string actor))
+        if (!ApiAuthorization.IsAuthorized(http, options.Value, env, out string actor))
         {
             return Results.Unauthorized();
         }
@@ -112,7 +113,7 @@ public static class RecordingEndpoints
     private static async Task<IResult> ConsentAsync(string roomId, HttpContext http, RecordingManager recordings, RoomRegistry rooms,
         IOptions<MediaRelayOptions> options, IWebHostEnvironment env)
     {
-        if (!Authorized(http, options.Value, env, out _))
+        if (!ApiAuthorization.IsAuthorized(http, options.Value, env, out _))
         {
             return Results.Unauthorized();
         }
@@ -170,20 +171,5 @@ public static class RecordingEndpoints
         {
             return null;
         }
-    }
-
-    /// <summary>Bearer API key; without a configured key, loopback callers in development (as the token endpoint).</summary>
-    internal static bool Authorized(HttpContext http, MediaRelayOptions options, IWebHostEnvironment env, out string actor)
-    {
-        string? apiKey = options.Auth.ApiKey;
-        if (!string.IsNullOrEmpty(apiKey))
-        {
-            actor = "api-key";
-            return http.Request.Headers.Authorization.ToString() == "Bearer " + apiKey;
-        }
-        actor = "dev-loopback";
-        bool enabled = options.Auth.DevelopmentTokens ?? env.IsDevelopment();
-        System.Net.IPAddress? remote = http.Connection.RemoteIpAddress;
-        return enabled && remote is not null && System.Net.IPAddress.IsLoopback(remote);
     }
 }

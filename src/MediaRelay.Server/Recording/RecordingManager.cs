@@ -143,10 +143,9 @@ public sealed partial class RecordingManager(IOptions<MediaRelayOptions> options
         session.Stop();
         Catalog.MarkStopped(id, session.Writer.Failure is null ? RecordingState.Finalizing : RecordingState.Failed,
             time.GetUtcNow(), actor, session.Writer.Failure?.Message);
-        foreach (var (producer, tap, metadata) in session.Tracks)
+        foreach (var (track, producer, tap, metadata) in session.Tracks)
         {
-            Catalog.UpsertTrack(new TrackEntry(id, int.Parse(metadata.TrackId.Split('-')[0], System.Globalization.CultureInfo.InvariantCulture),
-                producer.ParticipantId, metadata.ParticipantName, metadata.Kind.ToString().ToLowerInvariant(),
+            Catalog.UpsertTrack(new TrackEntry(id, track, producer.ParticipantId, metadata.ParticipantName, metadata.Kind.ToString().ToLowerInvariant(),
                 metadata.Source.ToString().ToLowerInvariant(), metadata.Codec, tap.Queued, 0, tap.Dropped));
         }
         Audit(actor, "stop", id, null);

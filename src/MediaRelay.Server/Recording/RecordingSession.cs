@@ -123,13 +123,13 @@ internal sealed class RecordingSession
         Writer.Stop();
     }
 
-    public IReadOnlyList<(Producer Producer, ProducerTap Tap, TrackJournalMetadata Metadata)> Tracks
+    public IReadOnlyList<(int Track, Producer Producer, ProducerTap Tap, TrackJournalMetadata Metadata)> Tracks
     {
         get
         {
             lock (_gate)
             {
-                return [.. _tracks.Select(t => (t.Producer, t.Tap, t.Sink.Journal.Metadata))];
+                return [.. _tracks.Select(t => (t.Tap.Track, t.Producer, t.Tap, t.Sink.Journal.Metadata))];
             }
         }
     }
