@@ -1,5 +1,5 @@
-using System.Buffers.Binary;
 using System.Diagnostics;
+using MediaRelay.Rtp;
 using MediaRelay.Srtp;
 
 namespace MediaRelay.LoadTest.Peers;
@@ -66,16 +66,8 @@ internal sealed partial class LoadPeer
         _videoTimestamp += 3000;
     }
 
-    // RFC 3550 §5.1 fixed header, no CSRCs, no extensions.
-    private static int WriteHeader(Span<byte> buffer, byte payloadType, bool marker, ushort sequence, uint timestamp, uint ssrc)
-    {
-        buffer[0] = 0x80;
-        buffer[1] = (byte)(payloadType | (marker ? 0x80 : 0));
-        BinaryPrimitives.WriteUInt16BigEndian(buffer[2..], sequence);
-        BinaryPrimitives.WriteUInt32BigEndian(buffer[4..], timestamp);
-        BinaryPrimitives.WriteUInt32BigEndian(buffer[8..], ssrc);
-        return 12;
-    }
+    private static int WriteHeader(Span<byte> buffer, byte payloadType, bool marker, ushort sequence, uint timestamp, uint ssrc) =>
+        RtpHeaderWriter.Write(buffer, marker, payloadType, sequence, timestamp, ssrc);
 
     private bool ProtectAndSend(Span<byte> buffer, int length)
     {

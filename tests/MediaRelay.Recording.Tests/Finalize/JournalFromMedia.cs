@@ -1,7 +1,7 @@
-using System.Buffers.Binary;
 using MediaRelay.Recording.Crypto;
 using MediaRelay.Recording.Journal;
 using MediaRelay.Recording.Native;
+using MediaRelay.Rtp;
 
 namespace MediaRelay.Recording.Tests.Finalize;
 
@@ -95,16 +95,8 @@ internal static class JournalFromMedia
             StartedAt = DateTimeOffset.FromUnixTimeMilliseconds(UtcBase / 1000),
         };
 
-    // RFC 3550 §5.1
-    private static int Header(byte[] buffer, byte payloadType, bool marker, ushort sequence, uint timestamp, uint ssrc)
-    {
-        buffer[0] = 0x80;
-        buffer[1] = (byte)(payloadType | (marker ? 0x80 : 0));
-        BinaryPrimitives.WriteUInt16BigEndian(buffer.AsSpan(2), sequence);
-        BinaryPrimitives.WriteUInt32BigEndian(buffer.AsSpan(4), timestamp);
-        BinaryPrimitives.WriteUInt32BigEndian(buffer.AsSpan(8), ssrc);
-        return 12;
-    }
+    private static int Header(byte[] buffer, byte payloadType, bool marker, ushort sequence, uint timestamp, uint ssrc) =>
+        RtpHeaderWriter.Write(buffer, marker, payloadType, sequence, timestamp, ssrc);
 
     // RFC 5905 §6: seconds since 1900 in the high 32 bits, the fraction in the low 32.
     private static ulong Ntp(long unixMicros)
