@@ -77,11 +77,11 @@ public sealed class RecordingTests(ChromiumFixture chromium, ITestOutputHelper o
             {
                 string path = Path.Combine(directory, name);
                 await File.WriteAllBytesAsync(path, await http.GetByteArrayAsync($"/api/recordings/{id}/files/{name}"));
-                using JsonDocument probe = Probe(path);
+                using JsonDocument probe = Ffprobe.Probe(path);
                 JsonElement[] streams = [.. probe.RootElement.GetProperty("streams").EnumerateArray()];
-                double duration = Number(probe.RootElement.GetProperty("format"), "duration");
+                double duration = Ffprobe.Number(probe.RootElement.GetProperty("format"), "duration");
                 output.WriteLine($"{name}: {streams.Length} streams, {duration:F2} s (wall clock {wallSeconds:F2} s), " +
-                    string.Join(", ", streams.Select(s => $"{s.GetProperty("codec_name").GetString()} from {Number(s, "start_time"):F3} s")));
+                    string.Join(", ", streams.Select(s => $"{s.GetProperty("codec_name").GetString()} from {Ffprobe.Number(s, "start_time"):F3} s")));
                 JsonElement[] videos = [.. streams.Where(s => s.GetProperty("codec_type").GetString() == "video")];
                 JsonElement[] audios = [.. streams.Where(s => s.GetProperty("codec_type").GetString() == "audio")];
                 Assert.All(videos, v => Assert.Equal("vp8", v.GetProperty("codec_name").GetString()));
@@ -91,7 +91,7 @@ public sealed class RecordingTests(ChromiumFixture chromium, ITestOutputHelper o
                 Assert.InRange(duration, wallSeconds - 0.5, wallSeconds + 0.5);
                 if (name != "room.mkv")
                 {
-                    double skew = Math.Abs(Number(videos[0], "start_time") - Number(audios[0], "start_time"));
+                    double skew = Math.Abs(Ffprobe.Number(videos[0], "start_time") - Ffprobe.Number(audios[0], "start_time"));
                     Assert.True(skew <= 0.040, $"{name}: audio and video start {skew * 1000:F0} ms apart");
                 }
             }
@@ -102,22 +102,4 @@ public sealed class RecordingTests(ChromiumFixture chromium, ITestOutputHelper o
             Directory.Delete(directory, recursive: true);
         }
     }
-
-    private static JsonDocument Probe(string path)
-    {
-        var info = new ProcessStartInfo("ffprobe") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string a in new[] { "-v", "error", "-show_streams", "-show_format", "-of", "json", path })
-        {
-            info.ArgumentList.Add(a);
-        }
-        using Process process = Process.Start(info)!;
-        string json = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, "ffprobe failed: " + process.StandardError.ReadToEnd());
-        return JsonDocument.Parse(json);
-    }
-
-    private static double Number(JsonElement element, string property) =>
-        element.TryGetProperty(property, out JsonElement value) && double.TryParse(value.GetString(),
-            System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double n) ? n : double.NaN;
 }
