@@ -43,6 +43,7 @@ public static partial class MediaRelayHost
         }));
 
         MediaMetrics.EnsureRegistered(); // export every series from the first scrape, zeros included
+        RecordingMetrics.EnsureRegistered();
         WebApplication app = builder.Build();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(15) });
         app.UseStaticFiles();

@@ -19,6 +19,7 @@ public sealed class RecordingWriter : IDisposable
     private volatile bool _stopping;
     private long _written;
     private long _discarded;
+    private long _writtenPackets;
 
     public RecordingWriter(TapQueue queue, int maxTracks, string name)
     {
@@ -37,6 +38,9 @@ public sealed class RecordingWriter : IDisposable
 
     /// <summary>Items taken off the queue but not written: after a failure, or for a track without a sink.</summary>
     public long Discarded => Interlocked.Read(ref _discarded);
+
+    /// <summary>RTP packets appended to journals (<see cref="Written"/> also counts sender reports).</summary>
+    public long WrittenPackets => Interlocked.Read(ref _writtenPackets);
 
     public int QueueDepth => _queue.Count;
 
@@ -110,6 +114,7 @@ public sealed class RecordingWriter : IDisposable
                 if (item.Packet is { } packet)
                 {
                     sink.AppendRtp(packet.Buffer.AsSpan(0, item.Length), item.Timestamp);
+                    Interlocked.Increment(ref _writtenPackets);
                 }
                 else
                 {

@@ -124,6 +124,11 @@ public sealed class ChunkedFileWriter : IDisposable
     /// <summary>Chunks written so far (including the final one).</summary>
     public long ChunksWritten => _index;
 
+    private long _bytesWritten;
+
+    /// <summary>Bytes handed to the file so far (header, sealed chunks and tags); safe to read from any thread.</summary>
+    public long BytesWritten => Volatile.Read(ref _bytesWritten);
+
     public bool IsCompleted => _completed;
 
     public bool IsFaulted => _faulted;
@@ -222,6 +227,7 @@ public sealed class ChunkedFileWriter : IDisposable
         try
         {
             _stream.Write(bytes);
+            Volatile.Write(ref _bytesWritten, _bytesWritten + bytes.Length); // one writer thread; read by metrics
             if (_fileStream is not null)
             {
                 _fileStream.Flush(_flushToDisk);

@@ -93,6 +93,9 @@ public sealed class TrackJournalWriter : IDisposable
 
     public long ChunksWritten => _file.ChunksWritten;
 
+    /// <summary>Bytes written to the journal file so far (any thread).</summary>
+    public long BytesWritten => _file.BytesWritten;
+
     public bool IsCompleted => _file.IsCompleted;
 
     public bool IsFaulted => _file.IsFaulted;

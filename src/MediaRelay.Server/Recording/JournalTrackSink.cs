@@ -10,12 +10,20 @@ namespace MediaRelay.Server.Recording;
 /// </summary>
 internal sealed class JournalTrackSink(TrackJournalWriter journal, long anchorTicks, long anchorUtcMicros) : ITrackSink
 {
+    private long _rtpPackets;
+
     public TrackJournalWriter Journal => journal;
+
+    /// <summary>RTP packets appended to the journal (written on the writer thread, read from any).</summary>
+    public long RtpPackets => Volatile.Read(ref _rtpPackets);
 
     public void AppendRtp(ReadOnlySpan<byte> rtp, long arrivalTicks)
     {
         long monotonic = Micros(arrivalTicks);
-        journal.AppendRtpPacket(rtp, Utc(arrivalTicks), monotonic);
+        if (journal.AppendRtpPacket(rtp, Utc(arrivalTicks), monotonic))
+        {
+            Volatile.Write(ref _rtpPackets, _rtpPackets + 1);
+        }
     }
 
     public void AppendSenderReport(ulong ntpTimestamp, uint rtpTimestamp, long arrivalTicks) =>

@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using MediaRelay.Recording.Catalog;
 using MediaRelay.Recording.Crypto;
 using MediaRelay.Recording.Finalize;
+using MediaRelay.Recording.Journal;
+using MediaRelay.Server.Diagnostics;
 using MediaRelay.Server.Options;
 using MediaRelay.Server.Rooms;
 using MediaRelay.Sfu;
@@ -52,7 +54,7 @@ public sealed partial class RecordingManager(IOptions<MediaRelayOptions> options
         {
             Catalog.MarkStopped(orphan.Id, RecordingState.Finalizing, time.GetUtcNow(), "recovery", "the server stopped while recording");
             Audit("system", "recovered", orphan.Id, "finalizing journals left by a crash");
-            BeginFinalize(orphan.Id);
+            BeginFinalize(orphan.Id, writerFailure: null);
         }
         _janitor = new Timer(_ => CheckSessions(), null, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2));
         return Task.CompletedTask;
@@ -121,6 +123,7 @@ public sealed partial class RecordingManager(IOptions<MediaRelayOptions> options
             return StartOutcome.AlreadyRecording;
         }
         session.Writer.Failed += (_, e) => OnWriterFailed(session, e);
+        RecordingMetrics.Started(session);
         entry = new RecordingEntry(id, roomId, RecordingState.Recording, session.StartedAt, null, actor, null,
             byOperator ? "operator" : "participants", byOperator ? operatorReason : null, null, 0, 0, _key?.IdHex);
         Catalog.AddRecording(entry);
@@ -141,19 +144,22 @@ public sealed partial class RecordingManager(IOptions<MediaRelayOptions> options
             return false;
         }
         session.Stop();
-        Catalog.MarkStopped(id, session.Writer.Failure is null ? RecordingState.Finalizing : RecordingState.Failed,
-            time.GetUtcNow(), actor, session.Writer.Failure?.Message);
-        foreach (var (track, producer, tap, metadata) in session.Tracks)
+        RecordingMetrics.Ended(session);
+        // "finalizing" until the files are made, also after a writer failure: what was journaled still becomes files.
+        string? failure = session.Writer.Failure?.Message;
+        Catalog.MarkStopped(id, RecordingState.Finalizing, time.GetUtcNow(), actor, failure);
+        foreach (var (track, _, tap, sink) in session.Tracks)
         {
-            Catalog.UpsertTrack(new TrackEntry(id, track, producer.ParticipantId, metadata.ParticipantName, metadata.Kind.ToString().ToLowerInvariant(),
-                metadata.Source.ToString().ToLowerInvariant(), metadata.Codec, tap.Queued, 0, tap.Dropped));
+            long written = sink.RtpPackets;
+            Catalog.UpsertTrack(TrackEntryOf(id, track, sink.Journal.Metadata, written, sink.Journal.BytesWritten,
+                tap.Dropped + Math.Max(0, tap.Queued - written)));
         }
         Audit(actor, "stop", id, null);
         if (rooms.TryGet(session.RoomId, out ConsultationRoom room))
         {
             room.BroadcastRecording(false);
         }
-        BeginFinalize(id);
+        BeginFinalize(id, failure);
         return true;
     }
 
@@ -220,12 +226,23 @@ public sealed partial class RecordingManager(IOptions<MediaRelayOptions> options
             if ((participantId is null || producer.ParticipantId == participantId) && consented.Contains(producer.ParticipantId))
             {
                 string name = room.Participants.FirstOrDefault(p => p.Id == producer.ParticipantId)?.Name ?? producer.ParticipantId;
-                session.AddProducer(producer, name);
+                if (session.AddProducer(producer, name))
+                {
+                    // Listed from the start, so a crash still leaves the catalog knowing what was being recorded.
+                    var (track, _, _, sink) = session.Tracks.Last(t => t.Producer == producer);
+                    Catalog.UpsertTrack(TrackEntryOf(session.Id, track, sink.Journal.Metadata, 0, 0, 0));
+                }
             }
         }
     }
 
-    private void BeginFinalize(string id)
+    private static TrackEntry TrackEntryOf(string id, int track, TrackJournalMetadata metadata, long packets, long bytes, long dropped) =>
+        new(id, track, metadata.ParticipantId, metadata.ParticipantName, metadata.Kind.ToString().ToLowerInvariant(),
+            metadata.Source.ToString().ToLowerInvariant(), metadata.Codec, packets, bytes, dropped);
+
+    /// <param name="writerFailure">Why the recording stopped early (the disk filled), or null: then the recording ends
+    /// "failed" with that error even when its files are made.</param>
+    private void BeginFinalize(string id, string? writerFailure)
     {
         _finalizing[id] = Task.Run(() =>
         {
@@ -237,13 +254,15 @@ public sealed partial class RecordingManager(IOptions<MediaRelayOptions> options
                 {
                     Catalog.AddFile(new FileEntry(id, file.Name, file.Scope, file.Container, file.SizeBytes, file.Encrypted));
                 }
-                RecordingState state = Catalog.Find(id)?.State == RecordingState.Failed ? RecordingState.Failed : RecordingState.Complete;
+                RecordingState state = writerFailure is null ? RecordingState.Complete : RecordingState.Failed;
                 Catalog.MarkFinished(id, state, (long)result.Duration.TotalMilliseconds, result.Files.Sum(f => f.SizeBytes), null);
                 Audit("system", "finalized", id, $"{result.Files.Count} files, {result.Duration.TotalSeconds:F1} s");
             }
             catch (Exception e) when (e is IOException or RecordingFormatException or MediaRelay.Recording.Native.MediaMuxerException or NotSupportedException or UnauthorizedAccessException)
             {
-                Catalog.MarkFinished(id, RecordingState.Failed, 0, 0, "finalizing failed: " + e.Message);
+                RecordingMetrics.Failed("finalize");
+                Catalog.MarkFinished(id, RecordingState.Failed, 0, 0,
+                    (writerFailure is null ? "" : writerFailure + "; then ") + "finalizing failed: " + e.Message);
                 Audit("system", "failed", id, "finalizing: " + e.Message);
                 LogFinalizeFailed(logger, id, e);
             }
@@ -252,9 +271,22 @@ public sealed partial class RecordingManager(IOptions<MediaRelayOptions> options
 
     private void OnWriterFailed(RecordingSession session, Exception e)
     {
+        bool diskFull = e is RecordingStorageException { IsDiskFull: true };
+        RecordingMetrics.Failed(diskFull ? "disk_full" : "io_error");
         LogWriterFailed(logger, session.Id, session.RoomId, e.Message);
         Audit("system", "failed", session.Id, e.Message);
-        Task.Run(() => Stop(session.Id, "system:" + (e is RecordingStorageException { IsDiskFull: true } ? "disk-full" : "io-error")));
+        // Not on the writer thread: Stop waits for that thread to finish.
+        Task.Run(() =>
+        {
+            try
+            {
+                Stop(session.Id, "system:" + (diskFull ? "disk-full" : "io-error"));
+            }
+            catch (Exception failure) when (failure is IOException or Microsoft.Data.Sqlite.SqliteException or InvalidOperationException)
+            {
+                LogStopFailed(logger, session.Id, failure);
+            }
+        });
     }
 
     private readonly ConcurrentDictionary<string, long> _alarmedDrops = new(StringComparer.Ordinal);
@@ -268,7 +300,7 @@ public sealed partial class RecordingManager(IOptions<MediaRelayOptions> options
                 Stop(session.Id, "auto:room-empty");
                 continue;
             }
-            long dropped = session.Dropped;
+            long dropped = session.QueueDropped;
             if (dropped > _alarmedDrops.GetValueOrDefault(session.Id))
             {
                 _alarmedDrops[session.Id] = dropped;
@@ -292,6 +324,9 @@ public sealed partial class RecordingManager(IOptions<MediaRelayOptions> options
 
     [LoggerMessage(EventId = 603, Level = LogLevel.Error, Message = "Recording {Id} could not be finalized")]
     private static partial void LogFinalizeFailed(ILogger logger, string id, Exception e);
+
+    [LoggerMessage(EventId = 605, Level = LogLevel.Error, Message = "Recording {Id} could not be stopped cleanly")]
+    private static partial void LogStopFailed(ILogger logger, string id, Exception e);
 
     [LoggerMessage(EventId = 604, Level = LogLevel.Warning, Message = "No recording key configured (MediaRelay:Recording:Key): recordings are stored unencrypted")]
     private static partial void LogUnencrypted(ILogger logger);

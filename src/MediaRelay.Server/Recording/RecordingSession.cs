@@ -46,13 +46,41 @@ internal sealed class RecordingSession
     public RecordingWriter Writer { get; }
 
     /// <summary>Packets dropped by the taps because the writer fell behind.</summary>
-    public long Dropped
+    public long QueueDropped
     {
         get
         {
             lock (_gate)
             {
-                return _tracks.Sum(t => t.Tap.Dropped);
+                long dropped = 0;
+                foreach (var t in _tracks)
+                {
+                    dropped += t.Tap.Dropped;
+                }
+                return dropped;
+            }
+        }
+    }
+
+    /// <summary>Packets taken for recording but not written: dropped at a full queue, or discarded after a failure.</summary>
+    public long Dropped => QueueDropped + Writer.Discarded;
+
+    /// <summary>RTP packets written to this recording's journals.</summary>
+    public long PacketsWritten => Writer.WrittenPackets;
+
+    /// <summary>Bytes written to this recording's journals.</summary>
+    public long BytesWritten
+    {
+        get
+        {
+            lock (_gate)
+            {
+                long bytes = 0;
+                foreach (var t in _tracks)
+                {
+                    bytes += t.Sink.Journal.BytesWritten;
+                }
+                return bytes;
             }
         }
     }
@@ -123,13 +151,13 @@ internal sealed class RecordingSession
         Writer.Stop();
     }
 
-    public IReadOnlyList<(int Track, Producer Producer, ProducerTap Tap, TrackJournalMetadata Metadata)> Tracks
+    public IReadOnlyList<(int Track, Producer Producer, ProducerTap Tap, JournalTrackSink Sink)> Tracks
     {
         get
         {
             lock (_gate)
             {
-                return [.. _tracks.Select(t => (t.Tap.Track, t.Producer, t.Tap, t.Sink.Journal.Metadata))];
+                return [.. _tracks.Select(t => (t.Tap.Track, t.Producer, t.Tap, t.Sink))];
             }
         }
     }
