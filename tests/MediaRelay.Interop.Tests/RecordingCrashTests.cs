@@ -60,6 +60,7 @@ public sealed class RecordingCrashTests(ChromiumFixture chromium, ITestOutputHel
                 Assert.Equal(expected, audios);
                 // At most one second lost; never more than was recorded (plus the first key frame's lead).
                 Assert.InRange(duration, recordedSeconds - 1.0, recordedSeconds + 0.5);
+                Assert.True(Ffprobe.DecodeErrors(file) is var errors && errors.Length == 0, errors);
             }
         }
         finally

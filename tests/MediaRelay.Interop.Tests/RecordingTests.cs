@@ -89,6 +89,7 @@ public sealed class RecordingTests(ChromiumFixture chromium, ITestOutputHelper o
                 Assert.Equal(name == "room.mkv" ? 2 : 1, videos.Length);
                 Assert.Equal(name == "room.mkv" ? 2 : 1, audios.Length);
                 Assert.InRange(duration, wallSeconds - 0.5, wallSeconds + 0.5);
+                Assert.True(Ffprobe.DecodeErrors(path) is var errors && errors.Length == 0, errors); // Opus unwrapped from RED, VP8 whole
                 if (name != "room.mkv")
                 {
                     double skew = Math.Abs(Ffprobe.Number(videos[0], "start_time") - Ffprobe.Number(audios[0], "start_time"));

@@ -30,7 +30,7 @@ internal sealed class TrackFrameSource : IDisposable
         {
             "VP8" => new Vp8FrameAssembler(),
             "H264" => new H264FrameAssembler(),
-            "OPUS" => new OpusFrameAssembler(),
+            "OPUS" => new OpusFrameAssembler(Metadata.RedPayloadType is > 0 and < 128 ? Metadata.RedPayloadType : -1),
             _ => throw new NotSupportedException($"Recording codec '{Metadata.Codec}' is not supported."),
         };
     }

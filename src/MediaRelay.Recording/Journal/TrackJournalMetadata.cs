@@ -28,6 +28,13 @@ public sealed class TrackJournalMetadata
     /// <summary>Codec name as in SDP rtpmap: "VP8", "H264", "opus".</summary>
     public required string Codec { get; init; }
     public required int PayloadType { get; init; }
+
+    /// <summary>
+    /// The payload type of RFC 2198 redundant audio wrapping this codec when the publisher sends it (browsers send
+    /// Opus inside RED), or 0 for none. Packets with it are unwrapped when the journal is finalized.
+    /// </summary>
+    public int RedPayloadType { get; init; }
+
     public required int ClockRate { get; init; }
     public int Channels { get; init; }
     public required uint Ssrc { get; init; }
@@ -55,6 +62,10 @@ public sealed class TrackJournalMetadata
             });
             json.WriteString("codec", Codec);
             json.WriteNumber("payloadType", PayloadType);
+            if (RedPayloadType != 0)
+            {
+                json.WriteNumber("redPayloadType", RedPayloadType);
+            }
             json.WriteNumber("clockRate", ClockRate);
             json.WriteNumber("channels", Channels);
             json.WriteNumber("ssrc", Ssrc);
@@ -94,6 +105,7 @@ public sealed class TrackJournalMetadata
                 },
                 Codec = GetString(root, "codec"),
                 PayloadType = root.GetProperty("payloadType").GetInt32(),
+                RedPayloadType = root.TryGetProperty("redPayloadType", out JsonElement red) ? red.GetInt32() : 0,
                 ClockRate = root.GetProperty("clockRate").GetInt32(),
                 Channels = root.TryGetProperty("channels", out JsonElement channels) ? channels.GetInt32() : 0,
                 Ssrc = root.GetProperty("ssrc").GetUInt32(),

@@ -111,6 +111,7 @@ internal sealed class RecordingSession
                 },
                 Codec = producer.Codec.Name,
                 PayloadType = producer.Codec.PayloadType,
+                RedPayloadType = producer.RedPayloadType,
                 ClockRate = producer.Codec.ClockRate,
                 Channels = producer.Codec.Channels,
                 Ssrc = producer.Layers[layer].Ssrc,

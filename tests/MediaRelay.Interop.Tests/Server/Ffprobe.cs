@@ -29,6 +29,25 @@ public static class Ffprobe
         return JsonDocument.Parse(json.Result);
     }
 
+    /// <summary>
+    /// Decodes every stream with ffmpeg and returns what it complained about ("" when nothing). Frames keep their own
+    /// times and time base (<c>-fps_mode passthrough -enc_time_base -1</c>): a browser's variable frame rate, with two frames closer than the average frame interval, is not an error.
+    /// </summary>
+    public static string DecodeErrors(string path)
+    {
+        var info = new ProcessStartInfo("ffmpeg") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string a in new[] { "-v", "error", "-nostdin", "-i", path, "-fps_mode", "passthrough", "-enc_time_base", "-1", "-f", "null", "-" })
+        {
+            info.ArgumentList.Add(a);
+        }
+        using Process process = Process.Start(info)!;
+        Task<string> output = process.StandardOutput.ReadToEndAsync();
+        string errors = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        _ = output.Result;
+        return process.ExitCode == 0 ? errors.Trim() : $"exit {process.ExitCode}: {errors.Trim()}";
+    }
+
     public static JsonElement[] Streams(JsonDocument probe, string codecType) =>
         [.. probe.RootElement.GetProperty("streams").EnumerateArray().Where(s => s.GetProperty("codec_type").GetString() == codecType)];
 
