@@ -9,8 +9,12 @@ namespace MediaRelay.Recording.Finalize;
 /// Turns a recording's journals (complete, or cut short by a crash) into standard files: one per participant
 /// (WebM for VP8 + Opus, MP4 for H.264 + Opus) and one Matroska file for the room with every track. All tracks share
 /// one clock: RTCP sender reports align the tracks of a participant, arrival times place the participants. A
-/// participant's audio and video begin together, at the later of their first frames (video's first is a key frame),
-/// and the earliest participant start is time 0. Gaps stay gaps. With an output
+/// participant's audio and video begin together, at the first audio frame with the first key frame shown from there (up to 1 s early, see ParticipantStart),
+/// and the earliest participant start is time 0. Audio is made contiguous: a hole in an Opus track's timestamps
+/// (lost packets, DTX, a network drop) longer than half a packet and at most 10 minutes is filled with Opus silence
+/// frames (<see cref="OpusGapBridge"/>), in every file, because players do not fill audio timestamp holes and the
+/// audio would then run ahead of the video; <see cref="FinalizedTrack"/> counts what was filled. A longer hole stays
+/// a hole, and video gaps stay gaps (the last picture holds). With an output
 /// key, each file is then sealed in the chunked AES-GCM format and the plaintext removed.
 /// </summary>
 public sealed class RecordingFinalizer(IReadOnlyList<RecordingKey> journalKeys, RecordingKey? outputKey)
@@ -43,16 +47,15 @@ public sealed class RecordingFinalizer(IReadOnlyList<RecordingKey> journalKeys, 
         }
         _all = tracks;
 
-        // A participant's audio and video start together: audio from the later of their first frames (video's first
-        // is a key frame), video from its first key frame; the earliest start is the recording's time 0.
+        // A participant's audio and video start together (see ParticipantStart); the earliest start is time 0.
         long end = Span(tracks);
         foreach (IGrouping<string, TrackPlan> participant in tracks.Where(t => t.Metadata.Source != TrackSource.Screen && t.First != long.MaxValue)
                      .GroupBy(t => t.Metadata.ParticipantId))
         {
-            long start = participant.Max(t => t.First);
+            long start = ParticipantStart(participant.Select(t => (t.Metadata.Kind == TrackMediaKind.Video, t.First)));
             foreach (TrackPlan track in participant)
             {
-                track.StartAt = track.Metadata.Kind == TrackMediaKind.Video ? track.First : start; // see Write
+                track.StartAt = track.Metadata.Kind == TrackMediaKind.Video ? Math.Min(track.First, start) : start; // see Write
             }
         }
         long origin = tracks.Where(t => t.First != long.MaxValue).Select(t => t.StartAt).DefaultIfEmpty(0).Min();
@@ -143,12 +146,12 @@ public sealed class RecordingFinalizer(IReadOnlyList<RecordingKey> journalKeys, 
         Dictionary<TrackPlan, TrackTimeline> timelines = Timelines(_all);
         string temporary = path + ".part";
         var sources = new List<TrackFrameSource>();
+        var streams = new List<(OpusGapBridge Source, int Stream, bool Live, long FirstAt)>();
         try
         {
             var muxer = new MediaMuxer(temporary, container);
             try
             {
-                var streams = new List<(TrackFrameSource Source, int Stream, bool Live)>();
                 var positioned = new List<(TrackPlan Track, TrackFrameSource Source)>();
                 foreach (TrackPlan track in tracks)
                 {
@@ -159,20 +162,24 @@ public sealed class RecordingFinalizer(IReadOnlyList<RecordingKey> journalKeys, 
                         positioned.Add((track, source)); // else: no whole frame at all (e.g. no key frame arrived)
                     }
                 }
-                // A participant's audio and video begin together: audio from the video's first key frame (or from its
-                // own first frame when that is later), decided here on the very frames this pass writes.
+                // A participant's audio and video begin together, decided here on the very frames this pass writes.
+                var firstAt = new Dictionary<TrackFrameSource, long>();
                 foreach (var group in positioned.Where(p => p.Track.Metadata.Source != TrackSource.Screen).GroupBy(p => p.Track.Metadata.ParticipantId).ToList())
                 {
-                    long start = Math.Max(group.Max(p => p.Source.Time), group.Max(p => p.Track.StartAt));
+                    long start = Math.Max(ParticipantStart(group.Select(p => (p.Source.IsVideo, p.Source.Time))),
+                        group.Where(p => !p.Source.IsVideo).Select(p => p.Track.StartAt).DefaultIfEmpty(long.MinValue).Max());
                     foreach (var (_, source) in group)
                     {
-                        // Audio waits for the video's first key frame; video is never pushed to a later key frame
-                        // because audio began a few ms after it (that would cost a whole key-frame interval).
                         if (source.IsVideo)
                         {
-                            continue;
+                            // Video is never pushed to a later key frame (that would cost a whole key-frame interval);
+                            // a first key frame that came after the start is shown from the start.
+                            if (source.Time > start)
+                            {
+                                firstAt[source] = start;
+                            }
                         }
-                        if (!AdvanceTo(source, start))
+                        else if (!AdvanceTo(source, start))
                         {
                             positioned.RemoveAll(p => p.Source == source);
                         }
@@ -183,7 +190,7 @@ public sealed class RecordingFinalizer(IReadOnlyList<RecordingKey> journalKeys, 
                     int stream = source.IsVideo
                         ? muxer.AddVideo(CodecOf(source.Metadata.Codec), Math.Max(source.Width, 16), Math.Max(source.Height, 16))
                         : muxer.AddAudio(MediaCodec.Opus, source.Metadata.ClockRate, Math.Max(1, source.Metadata.Channels));
-                    streams.Add((source, stream, true));
+                    streams.Add((new OpusGapBridge(source), stream, true, firstAt.GetValueOrDefault(source, long.MinValue)));
                 }
                 muxer.Begin();
                 // Merge by time: always the earliest current frame of any track.
@@ -192,7 +199,7 @@ public sealed class RecordingFinalizer(IReadOnlyList<RecordingKey> journalKeys, 
                     int next = -1;
                     for (int i = 0; i < streams.Count; i++)
                     {
-                        if (streams[i].Live && (next < 0 || streams[i].Source.Time < streams[next].Source.Time))
+                        if (streams[i].Live && (next < 0 || TimeOf(streams[i]) < TimeOf(streams[next])))
                         {
                             next = i;
                         }
@@ -201,12 +208,9 @@ public sealed class RecordingFinalizer(IReadOnlyList<RecordingKey> journalKeys, 
                     {
                         break;
                     }
-                    TrackFrameSource source = streams[next].Source;
-                    muxer.Write(streams[next].Stream, Math.Max(0, source.Time - origin), source.IsKeyframe, source.Frame);
-                    if (!source.MoveNext())
-                    {
-                        streams[next] = streams[next] with { Live = false };
-                    }
+                    OpusGapBridge source = streams[next].Source;
+                    muxer.Write(streams[next].Stream, Math.Max(0, TimeOf(streams[next]) - origin), source.IsKeyframe, source.Frame);
+                    streams[next] = streams[next] with { Live = source.MoveNext(), FirstAt = long.MinValue };
                 }
                 muxer.Finish();
             }
@@ -214,8 +218,7 @@ public sealed class RecordingFinalizer(IReadOnlyList<RecordingKey> journalKeys, 
             {
                 muxer.Dispose();
             }
-            summaries?.AddRange(sources.Select(s => new FinalizedTrack(s.Metadata.TrackId, s.Metadata.ParticipantId,
-                s.Metadata.Kind.ToString().ToLowerInvariant(), s.Metadata.Codec, s.Frames, s.LostPackets, s.Truncated)));
+            summaries?.AddRange(sources.Select(s => Summary(s, streams.Select(e => e.Source).FirstOrDefault(b => b.Source == s))));
         }
         finally
         {
@@ -226,6 +229,42 @@ public sealed class RecordingFinalizer(IReadOnlyList<RecordingKey> journalKeys, 
         }
         return Seal(temporary, path, scope, container);
     }
+
+    private static long TimeOf((OpusGapBridge Source, int Stream, bool Live, long FirstAt) stream) =>
+        stream.FirstAt != long.MinValue ? stream.FirstAt : stream.Source.Time;
+
+    /// <summary>The longest a participant's first video key frame is shown before it arrived (see ParticipantStart).</summary>
+    public static readonly TimeSpan MaxVideoLead = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Where a participant's audio and video begin, from their first frames (video's first is a key frame): at the
+    /// first audio frame, with the first key frame shown from then on when it came up to <see cref="MaxVideoLead"/>
+    /// later (a key frame is requested when recording starts; it takes a round trip and, after another request, up to
+    /// half a second of throttle) - so the file covers the time the recording ran and audio and video start together.
+    /// A later key frame moves the start to <see cref="MaxVideoLead"/> before it.
+    /// </summary>
+    private static long ParticipantStart(IEnumerable<(bool IsVideo, long First)> tracks)
+    {
+        long start = long.MinValue, videoOnly = long.MinValue;
+        bool audio = false;
+        foreach (var (isVideo, first) in tracks)
+        {
+            audio |= !isVideo;
+            start = Math.Max(start, isVideo ? first - (long)MaxVideoLead.TotalMicroseconds : first);
+            videoOnly = Math.Max(videoOnly, first);
+        }
+        return audio ? start : videoOnly; // without audio, video starts at its own key frame
+    }
+
+    private static FinalizedTrack Summary(TrackFrameSource source, OpusGapBridge? bridge) =>
+        new(source.Metadata.TrackId, source.Metadata.ParticipantId, source.Metadata.Kind.ToString().ToLowerInvariant(),
+            source.Metadata.Codec, source.Frames, source.LostPackets, source.Truncated)
+        {
+            GapsBridged = bridge?.GapsBridged ?? 0,
+            GapsLeft = bridge?.GapsLeft ?? 0,
+            SilenceFrames = bridge?.SilenceFrames ?? 0,
+            Silence = TimeSpan.FromTicks((bridge?.SilenceMicroseconds ?? 0) * 10),
+        };
 
     /// <summary>Encrypts the finished file at rest (chunked AES-GCM) or moves it into place.</summary>
     private FinalizedFile Seal(string temporary, string path, string scope, MediaContainer container)

@@ -9,7 +9,8 @@ namespace MediaRelay.Recording.Media;
 /// <c>redPayloadType</c> are unwrapped: the primary block is the frame, and a redundant block whose timestamp
 /// (RTP timestamp minus its offset) is newer than the last frame emitted fills in a frame that was lost.
 /// Every Opus frame is independently decodable, so each is flagged as a keyframe. Timestamps only move forward;
-/// a gap (lost packets, DTX) stays a gap.
+/// a gap (lost packets, DTX) stays a gap here, and the finalizer fills it with Opus silence
+/// (<see cref="OpusGapFill"/>).
 /// </summary>
 public sealed class OpusFrameAssembler : IFrameAssembler
 {

@@ -49,6 +49,15 @@ public sealed class UdpRelay : IDisposable
         }
     }
 
+    /// <summary>Lets traffic of these client ports through again (the network came back).</summary>
+    public void Unsilence(IEnumerable<int> clientPorts)
+    {
+        foreach (int port in clientPorts)
+        {
+            _silencedPorts.TryRemove(port, out _);
+        }
+    }
+
     private bool IsSilenced(IPEndPoint client) => _silencedPorts.ContainsKey(client.Port);
 
     /// <summary>Client legs in the order clients first sent through the relay.</summary>

@@ -18,14 +18,27 @@ internal static class JournalFromMedia
     private const long UtcBase = 1_795_000_000_000_000; // 2026-11, µs since 1970
     private const ulong NtpEpochOffset = 2_208_988_800;
 
-    /// <summary>Writes audio.mrj and video.mrj into <paramref name="directory"/>; stops cleanly, or "crashes" at <paramref name="crashAtMicros"/>.</summary>
-    public static void Write(string media, string directory, RecordingKey? key, long crashAtMicros = long.MaxValue)
+    /// <summary>
+    /// Writes audio.mrj and video.mrj into <paramref name="directory"/>; stops cleanly, or "crashes" at <paramref name="crashAtMicros"/>.
+    /// Audio damage, to test gap bridging: the Opus packets with media time in [<paramref name="dropAudioFrom"/>,
+    /// <paramref name="dropAudioUntil"/>) never arrive (their sequence numbers and timestamps are used up all the same,
+    /// as on a network drop); from <paramref name="audioJumpAt"/> on, audio RTP timestamps are <paramref name="audioJumpMicros"/> later
+    /// (a sender's timestamp jump: its sender reports keep the old mapping). With <paramref name="red"/> the audio is sent
+    /// as browsers send it: each Opus frame inside RFC 2198 redundant audio (payload type 63) with the previous frame
+    /// as the redundant block. Video packets before <paramref name="dropVideoBefore"/> never arrive (a camera whose first
+    /// key frame comes late: the input has one each second).
+    /// </summary>
+    public static void Write(string media, string directory, RecordingKey? key, long crashAtMicros = long.MaxValue,
+        long dropAudioFrom = long.MaxValue, long dropAudioUntil = long.MaxValue, long audioJumpAt = long.MaxValue, long audioJumpMicros = 0,
+        bool red = false, long dropVideoBefore = long.MinValue)
     {
         Directory.CreateDirectory(directory);
         using var demuxer = new MediaDemuxer(media);
         int videoStream = demuxer.Streams.Single(s => s.Kind == MediaKind.Video).Index;
         using TrackJournalWriter video = TrackJournalWriter.Create(Path.Combine(directory, "video.mrj"), Metadata("video", TrackMediaKind.Video, TrackSource.Camera, "VP8", 96, 90000, 0, VideoSsrc), key);
-        using TrackJournalWriter audio = TrackJournalWriter.Create(Path.Combine(directory, "audio.mrj"), Metadata("audio", TrackMediaKind.Audio, TrackSource.Microphone, "opus", 111, 48000, 2, AudioSsrc), key);
+        using TrackJournalWriter audio = TrackJournalWriter.Create(Path.Combine(directory, "audio.mrj"), Metadata("audio", TrackMediaKind.Audio, TrackSource.Microphone, "opus", 111, 48000, 2, AudioSsrc, red ? RedPayloadType : 0), key);
+        byte[] previous = [];
+        uint previousTimestamp = 0;
         byte[] packet = new byte[1500];
         ushort videoSequence = 1000, audioSequence = 2000;
         long nextReport = 0;
@@ -47,7 +60,11 @@ internal static class JournalFromMedia
                 video.AppendSenderReport(VideoSsrc, ntp, (uint)(90_000 * pts / 1_000_000), UtcBase + pts, ArrivalBase + pts);
                 audio.AppendSenderReport(AudioSsrc, ntp, (uint)(48_000 * pts / 1_000_000), UtcBase + pts, ArrivalBase + pts);
             }
-            if (frame.Stream == videoStream)
+            if (frame.Stream == videoStream && pts < dropVideoBefore)
+            {
+                videoSequence += (ushort)((frame.Data.Length + 1099) / 1100);
+            }
+            else if (frame.Stream == videoStream)
             {
                 ReadOnlySpan<byte> data = frame.Data;
                 uint timestamp = (uint)(90_000 * pts / 1_000_000);
@@ -61,11 +78,23 @@ internal static class JournalFromMedia
                     video.AppendRtpPacket(packet.AsSpan(0, header + 1 + length), UtcBase + arrival - ArrivalBase, arrival);
                 }
             }
+            else if (pts >= dropAudioFrom && pts < dropAudioUntil)
+            {
+                audioSequence++; // lost on the way
+            }
             else
             {
-                int header = Header(packet, 111, false, audioSequence++, (uint)(48_000 * pts / 1_000_000), AudioSsrc);
-                frame.Data.CopyTo(packet.AsSpan(header));
-                audio.AppendRtpPacket(packet.AsSpan(0, header + frame.Data.Length), UtcBase + arrival - ArrivalBase, arrival);
+                long mediaTime = pts >= audioJumpAt ? pts + audioJumpMicros : pts;
+                uint timestamp = (uint)(48_000 * mediaTime / 1_000_000);
+                int header = Header(packet, red ? RedPayloadType : (byte)111, false, audioSequence++, timestamp, AudioSsrc);
+                int length = red ? WriteRed(packet.AsSpan(header), previous, timestamp - previousTimestamp, frame.Data) : frame.Data.Length;
+                previousTimestamp = timestamp;
+                if (!red)
+                {
+                    frame.Data.CopyTo(packet.AsSpan(header));
+                }
+                previous = frame.Data.ToArray();
+                audio.AppendRtpPacket(packet.AsSpan(0, header + length), UtcBase + arrival - ArrivalBase, arrival);
             }
             video.MaybeFlush(arrival);
             audio.MaybeFlush(arrival);
@@ -78,9 +107,34 @@ internal static class JournalFromMedia
         // A crash: Dispose without Complete drops what was not sealed, as kill -9 would.
     }
 
-    private static TrackJournalMetadata Metadata(string track, TrackMediaKind kind, TrackSource source, string codec, int payloadType,
-        int clockRate, int channels, uint ssrc) => new()
+    public const byte RedPayloadType = 63;
+
+    // RFC 2198 §3: a 4-byte header per redundant block (F=1, payload type, 14-bit timestamp offset, 10-bit length),
+    // a 1-byte header for the primary block (F=0, payload type), then the blocks' data in the same order.
+    private static int WriteRed(Span<byte> payload, ReadOnlySpan<byte> redundant, uint offset, ReadOnlySpan<byte> primary)
+    {
+        int n = 0;
+        if (redundant.Length > 0 && offset is > 0 and < (1 << 14))
         {
+            uint word = ((0x80u | 111) << 24) | (offset << 10) | (uint)redundant.Length; // the previous frame
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(payload, word);
+            n = 4;
+        }
+        else
+        {
+            redundant = [];
+        }
+        payload[n++] = 111;
+        redundant.CopyTo(payload[n..]);
+        n += redundant.Length;
+        primary.CopyTo(payload[n..]);
+        return n + primary.Length;
+    }
+
+    private static TrackJournalMetadata Metadata(string track, TrackMediaKind kind, TrackSource source, string codec, int payloadType,
+        int clockRate, int channels, uint ssrc, int redPayloadType = 0) => new()
+        {
+            RedPayloadType = redPayloadType,
             RecordingId = "rec-test",
             TrackId = track,
             ParticipantId = "p1",

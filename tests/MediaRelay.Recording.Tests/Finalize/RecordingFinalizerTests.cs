@@ -35,6 +35,51 @@ public sealed class RecordingFinalizerTests(FfmpegInputs inputs)
     }
 
     [Fact]
+    public void Opus_sent_inside_RED_as_browsers_send_it_becomes_the_plain_Opus_frames()
+    {
+        string plain = NewDirectory("plain-opus");
+        string red = NewDirectory("red-opus");
+        JournalFromMedia.Write(inputs.Vp8Opus, plain, key: null);
+        JournalFromMedia.Write(inputs.Vp8Opus, red, key: null, red: true);
+
+        FinalizedRecording expected = new RecordingFinalizer([], outputKey: null).Finalize(plain, NewDirectory("plain-files"));
+        FinalizedRecording result = new RecordingFinalizer([], outputKey: null).Finalize(red, NewDirectory("red-files"));
+
+        FinalizedTrack audio = result.Tracks.Single(t => t.Kind == "audio");
+        Assert.Equal(expected.Tracks.Single(t => t.Kind == "audio").Frames, audio.Frames);
+        foreach (FinalizedFile file in result.Files)
+        {
+            AssertSynchronizedVp8Opus(file.Path, expectedSeconds: 3.0); // decodes without an error
+            string twin = expected.Files.Single(f => f.Name == file.Name).Path;
+            Assert.Equal(AudioPacketSizes(twin), AudioPacketSizes(file.Path)); // the primary frames, not RED blocks
+        }
+    }
+
+    [Theory]
+    [InlineData(100_000, 3.0)]   // first key frame 1.0 s after the audio: shown from the first audio frame
+    [InlineData(1_100_000, 2.0)] // first key frame 2.0 s after: audio begins 1 s before it (MaxVideoLead)
+    public void A_late_first_key_frame_is_shown_from_the_audio_start_at_most_a_second_early(long dropVideoBefore, double expectedSeconds)
+    {
+        string journals = NewDirectory("late-key-" + dropVideoBefore);
+        JournalFromMedia.Write(inputs.Vp8Opus, journals, key: null, dropVideoBefore: dropVideoBefore);
+
+        FinalizedRecording result = new RecordingFinalizer([], outputKey: null).Finalize(journals, NewDirectory("late-key-files-" + dropVideoBefore));
+
+        foreach (FinalizedFile file in result.Files)
+        {
+            AssertSynchronizedVp8Opus(file.Path, expectedSeconds); // starts within 40 ms, lasts as long as the audio kept
+            List<ProbedPacket> packets = ProbedPacket.Read(file.Path);
+            ProbedPacket[] video = [.. packets.Where(p => p.Kind == "video")];
+            Assert.Equal(video[0].Pts, packets.Where(p => p.Kind == "audio").Min(p => p.Pts), tolerance: 0.010);
+            // The key frame stands from the start until the next frame, one second and one frame later.
+            Assert.InRange(video[1].Pts - video[0].Pts, 0.98, 1.06);
+        }
+    }
+
+    private static int[] AudioPacketSizes(string path) =>
+        [.. ProbedPacket.Read(path).Where(p => p.Kind == "audio").Select(p => p.Size)];
+
+    [Fact]
     public void After_a_crash_the_journals_finalize_with_at_most_the_last_second_lost()
     {
         string journals = NewDirectory("crashed");
