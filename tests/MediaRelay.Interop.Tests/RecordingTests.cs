@@ -89,6 +89,10 @@ public sealed class RecordingTests(ChromiumFixture chromium, ITestOutputHelper o
                 Assert.Equal(name == "room.mkv" ? 2 : 1, videos.Length);
                 Assert.Equal(name == "room.mkv" ? 2 : 1, audios.Length);
                 Assert.InRange(duration, wallSeconds - 0.5, wallSeconds + 0.5);
+                // Every participant's audio and video are there from the start (the recorder keeps each simulcast
+                // layer and takes the best one flowing, so a top layer that starts late loses nothing).
+                Assert.All(streams, s => Assert.True(Ffprobe.Number(s, "start_time") <= 0.5,
+                    $"{name}: a {s.GetProperty("codec_name").GetString()} stream starts at {Ffprobe.Number(s, "start_time"):F2} s"));
                 Assert.True(Ffprobe.DecodeErrors(path) is var errors && errors.Length == 0, errors); // Opus unwrapped from RED, VP8 whole
                 if (name != "room.mkv")
                 {

@@ -14,7 +14,7 @@ namespace MediaRelay.Recording.Finalize;
 /// </summary>
 internal sealed class OpusGapBridge
 {
-    private readonly TrackFrameSource _source;
+    private readonly IFrameSource _source;
     private readonly bool _enabled;
     private OpusGapFill _fill;
     private bool _filling;
@@ -24,7 +24,7 @@ internal sealed class OpusGapBridge
     private int _lastSamples;
     private bool _stereo;
 
-    public OpusGapBridge(TrackFrameSource source)
+    public OpusGapBridge(IFrameSource source)
     {
         _source = source;
         _enabled = !source.IsVideo && string.Equals(source.Metadata.Codec, "opus", StringComparison.OrdinalIgnoreCase);
@@ -32,7 +32,7 @@ internal sealed class OpusGapBridge
         Observe();
     }
 
-    public TrackFrameSource Source => _source;
+    public IFrameSource Source => _source;
 
     /// <summary>The current frame's time on the room clock, µs.</summary>
     public long Time => _filling ? _fillTime : _source.Time;

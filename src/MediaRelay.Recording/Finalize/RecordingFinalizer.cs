@@ -41,6 +41,7 @@ public sealed class RecordingFinalizer(IReadOnlyList<RecordingKey> journalKeys, 
             }
             tracks.Add(new TrackPlan(path, metadata));
         }
+        tracks = GroupLayers(tracks);
         if (tracks.Count == 0)
         {
             return new FinalizedRecording([], TimeSpan.Zero, []);
@@ -84,7 +85,7 @@ public sealed class RecordingFinalizer(IReadOnlyList<RecordingKey> journalKeys, 
         Dictionary<TrackPlan, TrackTimeline> timelines = Timelines(tracks);
         foreach (TrackPlan track in tracks)
         {
-            using var source = new TrackFrameSource(track.Path, journalKeys, timelines[track]);
+            using IFrameSource source = Open(track, timelines);
             while (source.MoveNext())
             {
                 if (source.IsVideo && track.First == long.MaxValue && !source.IsKeyframe)
@@ -108,7 +109,7 @@ public sealed class RecordingFinalizer(IReadOnlyList<RecordingKey> journalKeys, 
     {
         var room = new RoomTimeline();
         var timelines = new Dictionary<TrackPlan, TrackTimeline>();
-        foreach (TrackPlan track in tracks)
+        foreach (TrackPlan track in tracks.SelectMany(t => t.Layers ?? [t]))
         {
             TrackTimeline timeline = room.AddTrack(track.Metadata.ParticipantId, track.Metadata.ClockRate);
             TrackFrameSource.LoadSenderReports(track.Path, journalKeys, timeline);
@@ -118,7 +119,7 @@ public sealed class RecordingFinalizer(IReadOnlyList<RecordingKey> journalKeys, 
     }
 
     /// <summary>From the current frame on, the first at or after <paramref name="startAt"/> (a key frame for video).</summary>
-    private static bool AdvanceTo(TrackFrameSource source, long startAt)
+    private static bool AdvanceTo(IFrameSource source, long startAt)
     {
         if (source.Time >= startAt && (!source.IsVideo || source.IsKeyframe))
         {
@@ -128,7 +129,7 @@ public sealed class RecordingFinalizer(IReadOnlyList<RecordingKey> journalKeys, 
     }
 
     /// <summary>Advances to the track's first frame at or after its start (a key frame for video); false if none.</summary>
-    private static bool MoveToStart(TrackFrameSource source, long startAt)
+    private static bool MoveToStart(IFrameSource source, long startAt)
     {
         while (source.MoveNext())
         {
@@ -145,17 +146,17 @@ public sealed class RecordingFinalizer(IReadOnlyList<RecordingKey> journalKeys, 
     {
         Dictionary<TrackPlan, TrackTimeline> timelines = Timelines(_all);
         string temporary = path + ".part";
-        var sources = new List<TrackFrameSource>();
+        var sources = new List<IFrameSource>();
         var streams = new List<(OpusGapBridge Source, int Stream, bool Live, long FirstAt)>();
         try
         {
             var muxer = new MediaMuxer(temporary, container);
             try
             {
-                var positioned = new List<(TrackPlan Track, TrackFrameSource Source)>();
+                var positioned = new List<(TrackPlan Track, IFrameSource Source)>();
                 foreach (TrackPlan track in tracks)
                 {
-                    var source = new TrackFrameSource(track.Path, journalKeys, timelines[track]);
+                    IFrameSource source = Open(track, timelines);
                     sources.Add(source);
                     if (MoveToStart(source, long.MinValue))
                     {
@@ -163,7 +164,7 @@ public sealed class RecordingFinalizer(IReadOnlyList<RecordingKey> journalKeys, 
                     }
                 }
                 // A participant's audio and video begin together, decided here on the very frames this pass writes.
-                var firstAt = new Dictionary<TrackFrameSource, long>();
+                var firstAt = new Dictionary<IFrameSource, long>();
                 foreach (var group in positioned.Where(p => p.Track.Metadata.Source != TrackSource.Screen).GroupBy(p => p.Track.Metadata.ParticipantId).ToList())
                 {
                     long start = Math.Max(ParticipantStart(group.Select(p => (p.Source.IsVideo, p.Source.Time))),
@@ -222,7 +223,7 @@ public sealed class RecordingFinalizer(IReadOnlyList<RecordingKey> journalKeys, 
         }
         finally
         {
-            foreach (TrackFrameSource source in sources)
+            foreach (IFrameSource source in sources)
             {
                 source.Dispose();
             }
@@ -256,7 +257,28 @@ public sealed class RecordingFinalizer(IReadOnlyList<RecordingKey> journalKeys, 
         return audio ? start : videoOnly; // without audio, video starts at its own key frame
     }
 
-    private static FinalizedTrack Summary(TrackFrameSource source, OpusGapBridge? bridge) =>
+    /// <summary>
+    /// A simulcast producer's layer journals (same <see cref="TrackJournalMetadata.ProducerId"/>) become one plan, read
+    /// as one stream (<see cref="LayeredVideoSource"/>); every other journal is its own plan.
+    /// </summary>
+    private static List<TrackPlan> GroupLayers(List<TrackPlan> tracks)
+    {
+        var plans = new List<TrackPlan>();
+        foreach (IGrouping<(bool, string), TrackPlan> group in tracks.GroupBy(t =>
+                     t.Metadata is { ProducerId: { } producer, Kind: TrackMediaKind.Video } ? (true, producer) : (false, t.Path)))
+        {
+            TrackPlan[] layers = [.. group.OrderBy(t => t.Metadata.Layer)];
+            plans.Add(layers.Length == 1 ? layers[0] : new TrackPlan(layers[^1].Path, layers[^1].Metadata) { Layers = layers });
+        }
+        return plans;
+    }
+
+    private IFrameSource Open(TrackPlan track, Dictionary<TrackPlan, TrackTimeline> timelines) =>
+        track.Layers is { } layers
+            ? new LayeredVideoSource([.. layers.Select(l => new TrackFrameSource(l.Path, journalKeys, timelines[l]))])
+            : new TrackFrameSource(track.Path, journalKeys, timelines[track]);
+
+    private static FinalizedTrack Summary(IFrameSource source, OpusGapBridge? bridge) =>
         new(source.Metadata.TrackId, source.Metadata.ParticipantId, source.Metadata.Kind.ToString().ToLowerInvariant(),
             source.Metadata.Codec, source.Frames, source.LostPackets, source.Truncated)
         {
@@ -305,12 +327,20 @@ public sealed class RecordingFinalizer(IReadOnlyList<RecordingKey> journalKeys, 
         return cleaned.Length == 0 ? fallback : cleaned.Length > 40 ? cleaned[..40] : cleaned;
     }
 
-    private sealed record TrackPlan(string Path, TrackJournalMetadata Metadata)
+    /// <summary>One output stream's journal(s) and where it begins; a class, so it is a dictionary key by identity.</summary>
+    private sealed class TrackPlan(string path, TrackJournalMetadata metadata)
     {
+        public string Path { get; } = path;
+
+        public TrackJournalMetadata Metadata { get; } = metadata;
+
         /// <summary>The track's first frame on the room clock (long.MaxValue: none).</summary>
         public long First { get; set; } = long.MaxValue;
 
         /// <summary>Where the track begins in the files: its participant's common start.</summary>
         public long StartAt { get; set; }
+
+        /// <summary>A simulcast producer's layer journals, lowest first, read as one stream; null for one journal.</summary>
+        public TrackPlan[]? Layers { get; init; }
     }
 }

@@ -11,7 +11,7 @@ namespace MediaRelay.Recording.Finalize;
 /// tracks can be merged by time. The timeline must already hold the track's sender reports (the finalizer's first
 /// pass), so the mapping is stable from the first frame.
 /// </summary>
-internal sealed class TrackFrameSource : IDisposable
+internal sealed class TrackFrameSource : IFrameSource
 {
     private readonly TrackJournalReader _reader;
     private readonly TrackReorderBuffer _reorder = new();

@@ -36,6 +36,15 @@ public sealed class TrackJournalMetadata
     public int RedPayloadType { get; init; }
 
     public required int ClockRate { get; init; }
+
+    /// <summary>
+    /// The producer this track records, when it records one simulcast layer of several (RFC 8853): the finalizer
+    /// makes one video stream of a producer's layers. Null for a track that is the producer's only journal.
+    /// </summary>
+    public string? ProducerId { get; init; }
+
+    /// <summary>The simulcast layer (0 = lowest) of <see cref="ProducerId"/> this journal holds.</summary>
+    public int Layer { get; init; }
     public int Channels { get; init; }
     public required uint Ssrc { get; init; }
 
@@ -67,6 +76,11 @@ public sealed class TrackJournalMetadata
                 json.WriteNumber("redPayloadType", RedPayloadType);
             }
             json.WriteNumber("clockRate", ClockRate);
+            if (ProducerId is not null)
+            {
+                json.WriteString("producerId", ProducerId);
+                json.WriteNumber("layer", Layer);
+            }
             json.WriteNumber("channels", Channels);
             json.WriteNumber("ssrc", Ssrc);
             json.WriteString("startedAt", StartedAt.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture));
@@ -107,6 +121,8 @@ public sealed class TrackJournalMetadata
                 PayloadType = root.GetProperty("payloadType").GetInt32(),
                 RedPayloadType = root.TryGetProperty("redPayloadType", out JsonElement red) ? red.GetInt32() : 0,
                 ClockRate = root.GetProperty("clockRate").GetInt32(),
+                ProducerId = root.TryGetProperty("producerId", out JsonElement producer) ? producer.GetString() : null,
+                Layer = root.TryGetProperty("layer", out JsonElement layer) ? layer.GetInt32() : 0,
                 Channels = root.TryGetProperty("channels", out JsonElement channels) ? channels.GetInt32() : 0,
                 Ssrc = root.GetProperty("ssrc").GetUInt32(),
                 StartedAt = DateTimeOffset.Parse(GetString(root, "startedAt"), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind),

@@ -229,8 +229,10 @@ public sealed partial class RecordingManager(IOptions<MediaRelayOptions> options
                 if (session.AddProducer(producer, name))
                 {
                     // Listed from the start, so a crash still leaves the catalog knowing what was being recorded.
-                    var (track, _, _, sink) = session.Tracks.Last(t => t.Producer == producer);
-                    Catalog.UpsertTrack(TrackEntryOf(session.Id, track, sink.Journal.Metadata, 0, 0, 0));
+                    foreach (var (track, _, _, sink) in session.Tracks.Where(t => t.Producer == producer))
+                    {
+                        Catalog.UpsertTrack(TrackEntryOf(session.Id, track, sink.Journal.Metadata, 0, 0, 0));
+                    }
                 }
             }
         }

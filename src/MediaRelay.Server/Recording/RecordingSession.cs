@@ -3,22 +3,24 @@ using MediaRelay.Recording.Capture;
 using MediaRelay.Recording.Crypto;
 using MediaRelay.Recording.Journal;
 using MediaRelay.Sfu;
+using MediaRelay.Sfu.Recording;
 using SfuTrackSource = MediaRelay.Sfu.TrackSource;
 using JournalTrackSource = MediaRelay.Recording.Journal.TrackSource;
 
 namespace MediaRelay.Server.Recording;
 
 /// <summary>
-/// One running recording of a room: a tap queue and writer thread, and one journal per recorded producer (its highest
-/// flowing layer). Producers that join later are added as they appear; each gets a key-frame request so its video starts
-/// at a key frame. Control plane only; the media loop sees nothing but the taps.
+/// One running recording of a room: a tap queue and writer thread, and one journal per recorded producer and simulcast
+/// layer. Producers that join later are added as they appear; each gets a key-frame request so its video starts at a
+/// key frame, and another whenever its best flowing layer changes. Control plane only; the media loop sees nothing but
+/// the taps.
 /// </summary>
 internal sealed class RecordingSession
 {
     public const int MaxTracks = 64;
 
     private readonly object _gate = new();
-    private readonly List<(Producer Producer, ProducerTap Tap, JournalTrackSink Sink)> _tracks = [];
+    private readonly List<(Producer Producer, ProducerTap Tap, JournalTrackSink Sink, IRtpTap Attached)> _tracks = [];
     private readonly RecordingKey? _key;
     private readonly long _anchorTicks = Stopwatch.GetTimestamp();
     private readonly long _anchorUtcMicros;
@@ -85,49 +87,111 @@ internal sealed class RecordingSession
         }
     }
 
-    /// <summary>Starts recording a producer (its top simulcast layer). False when stopped or out of tracks.</summary>
+    /// <summary>
+    /// Starts recording a producer: one journal per simulcast layer (or the only one), so the finalizer can take, at
+    /// every moment, the best layer the publisher was sending (encoders pause their top layers when bandwidth drops).
+    /// A key frame is asked for on every layer. False when stopped, already recorded or out of tracks.
+    /// </summary>
     public bool AddProducer(Producer producer, string participantName)
     {
         lock (_gate)
         {
-            if (_stopped || _tracks.Count >= MaxTracks || _tracks.Any(t => t.Producer == producer))
+            int layers = producer.Kind == MediaKind.Video ? producer.Layers.Count : 1;
+            if (_stopped || _tracks.Count + layers > MaxTracks || _tracks.Any(t => t.Producer == producer))
             {
                 return false;
             }
-            int track = _tracks.Count;
-            int layer = RecordedLayer(producer);
-            var metadata = new TrackJournalMetadata
+            var taps = new List<ProducerTap>(layers);
+            var added = new List<(ProducerTap Tap, JournalTrackSink Sink)>(layers);
+            for (int layer = 0; layer < layers; layer++)
             {
-                RecordingId = Id,
-                TrackId = track.ToString(System.Globalization.CultureInfo.InvariantCulture) + "-" + producer.Kind.ToString().ToLowerInvariant(),
-                ParticipantId = producer.ParticipantId,
-                ParticipantName = participantName,
-                Kind = producer.Kind == MediaKind.Audio ? TrackMediaKind.Audio : TrackMediaKind.Video,
-                Source = producer.Source switch
-                {
-                    SfuTrackSource.Microphone => JournalTrackSource.Microphone,
-                    SfuTrackSource.Screen => JournalTrackSource.Screen,
-                    _ => JournalTrackSource.Camera,
-                },
-                Codec = producer.Codec.Name,
-                PayloadType = producer.Codec.PayloadType,
-                RedPayloadType = producer.RedPayloadType,
-                ClockRate = producer.Codec.ClockRate,
-                Channels = producer.Codec.Channels,
-                Ssrc = producer.Layers[layer].Ssrc,
-                StartedAt = DateTimeOffset.UtcNow,
-            };
-            string path = Path.Combine(Directory, $"track-{track:D2}{MediaRelay.Recording.Finalize.RecordingFinalizer.JournalExtension}");
-            var sink = new JournalTrackSink(TrackJournalWriter.Create(path, metadata, _key), _anchorTicks, _anchorUtcMicros);
-            Writer.SetSink(track, sink);
-            var tap = new ProducerTap(Queue, track, layer);
-            _tracks.Add((producer, tap, sink));
-            producer.AttachTap(tap);
+                int track = _tracks.Count + added.Count;
+                TrackJournalMetadata metadata = Metadata(producer, participantName, track, layer, layers > 1);
+                string path = Path.Combine(Directory, $"track-{track:D2}{MediaRelay.Recording.Finalize.RecordingFinalizer.JournalExtension}");
+                var sink = new JournalTrackSink(TrackJournalWriter.Create(path, metadata, _key), _anchorTicks, _anchorUtcMicros);
+                Writer.SetSink(track, sink);
+                var tap = new ProducerTap(Queue, track, layer);
+                taps.Add(tap);
+                added.Add((tap, sink));
+            }
+            IRtpTap attached = layers == 1 ? taps[0] : new LayeredTap(taps);
+            foreach (var (tap, sink) in added)
+            {
+                _tracks.Add((producer, tap, sink, attached));
+            }
+            producer.AttachTap(attached);
             if (producer.Kind == MediaKind.Video)
             {
-                producer.RequestKeyFrame(layer);
+                producer.RequestKeyFrame();
+                _bestLayer[producer] = -1;
+                _layerWatch ??= new Timer(_ => WatchLayers(), null, LayerWatchPeriod, LayerWatchPeriod);
             }
             return true;
+        }
+    }
+
+    private TrackJournalMetadata Metadata(Producer producer, string participantName, int track, int layer, bool simulcast) => new()
+    {
+        RecordingId = Id,
+        TrackId = track.ToString(System.Globalization.CultureInfo.InvariantCulture) + "-" + producer.Kind.ToString().ToLowerInvariant(),
+        ParticipantId = producer.ParticipantId,
+        ParticipantName = participantName,
+        Kind = producer.Kind == MediaKind.Audio ? TrackMediaKind.Audio : TrackMediaKind.Video,
+        Source = producer.Source switch
+        {
+            SfuTrackSource.Microphone => JournalTrackSource.Microphone,
+            SfuTrackSource.Screen => JournalTrackSource.Screen,
+            _ => JournalTrackSource.Camera,
+        },
+        Codec = producer.Codec.Name,
+        PayloadType = producer.Codec.PayloadType,
+        RedPayloadType = producer.RedPayloadType,
+        ClockRate = producer.Codec.ClockRate,
+        Channels = producer.Codec.Channels,
+        Ssrc = producer.Layers[layer].Ssrc,
+        ProducerId = simulcast ? producer.Id : null,
+        Layer = layer,
+        StartedAt = DateTimeOffset.UtcNow,
+    };
+
+    private static readonly TimeSpan LayerWatchPeriod = TimeSpan.FromMilliseconds(200);
+    private static readonly long FlowingTicks = Stopwatch.Frequency * 3 / 10;
+    private readonly Dictionary<Producer, int> _bestLayer = [];
+    private Timer? _layerWatch;
+
+    /// <summary>
+    /// When the best layer a video publisher is sending changes (its encoder paused or resumed a layer), asks for a
+    /// key frame on the new one: the finalizer can only switch layers at a key frame.
+    /// </summary>
+    private void WatchLayers()
+    {
+        lock (_gate)
+        {
+            if (_stopped)
+            {
+                return;
+            }
+            long now = Stopwatch.GetTimestamp();
+            foreach (Producer producer in _bestLayer.Keys.ToList())
+            {
+                int best = -1;
+                for (int l = producer.Layers.Count - 1; l >= 0 && best < 0; l--)
+                {
+                    long last = producer.Layers[l].LastPacketTimestamp;
+                    if (last != 0 && now - last < FlowingTicks)
+                    {
+                        best = l;
+                    }
+                }
+                if (best >= 0 && best != _bestLayer[producer])
+                {
+                    if (_bestLayer[producer] >= 0)
+                    {
+                        producer.RequestKeyFrame(best);
+                    }
+                    _bestLayer[producer] = best;
+                }
+            }
         }
     }
 
@@ -141,9 +205,10 @@ internal sealed class RecordingSession
                 return;
             }
             _stopped = true;
-            foreach (var (producer, tap, _) in _tracks)
+            _layerWatch?.Dispose();
+            foreach (var (producer, _, _, attached) in _tracks)
             {
-                if (producer.Tap == tap)
+                if (producer.Tap == attached)
                 {
                     producer.AttachTap(null);
                 }
@@ -161,24 +226,6 @@ internal sealed class RecordingSession
                 return [.. _tracks.Select(t => (t.Tap.Track, t.Producer, t.Tap, t.Sink))];
             }
         }
-    }
-
-    /// <summary>
-    /// The highest simulcast layer that is flowing now (a publisher's encoder may not send its top layer yet, or at
-    /// all); the top layer when none has flowed yet. One layer is recorded for the whole track: switching would
-    /// change SSRC, sequence and timestamps inside one journal.
-    /// </summary>
-    private static int RecordedLayer(Producer producer)
-    {
-        long now = Stopwatch.GetTimestamp();
-        for (int l = producer.Layers.Count - 1; l >= 0; l--)
-        {
-            if (producer.Layers[l].IsActive(now))
-            {
-                return l;
-            }
-        }
-        return producer.Layers.Count - 1;
     }
 
     private static int RoundUpToPowerOfTwo(int value)

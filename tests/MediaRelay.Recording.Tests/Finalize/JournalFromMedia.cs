@@ -107,6 +107,55 @@ internal static class JournalFromMedia
         // A crash: Dispose without Complete drops what was not sealed, as kill -9 would.
     }
 
+    /// <summary>
+    /// One simulcast layer of the camera in its own journal, as the server writes them (producer id and layer in the
+    /// header, its own SSRC and sender reports on the common NTP clock): the video of <paramref name="media"/>, except
+    /// frames in [<paramref name="pauseFrom"/>, <paramref name="pauseUntil"/>) (the encoder paused the layer) and
+    /// before <paramref name="startAt"/>.
+    /// </summary>
+    public static void WriteVideoLayer(string media, string path, uint ssrc, int layer, long startAt = 0,
+        long pauseFrom = long.MaxValue, long pauseUntil = long.MaxValue)
+    {
+        using var demuxer = new MediaDemuxer(media);
+        int videoStream = demuxer.Streams.Single(s => s.Kind == MediaKind.Video).Index;
+        TrackJournalMetadata metadata = Metadata("video-l" + layer, TrackMediaKind.Video, TrackSource.Camera, "VP8", 96, 90000, 0, ssrc,
+            producerId: "camera-1", layer: layer);
+        using TrackJournalWriter video = TrackJournalWriter.Create(path, metadata, null);
+        byte[] packet = new byte[1500];
+        ushort sequence = (ushort)(3000 + (1000 * layer));
+        long nextReport = 0;
+        var random = new Random(11 + layer);
+        while (demuxer.TryRead(out MediaPacket frame))
+        {
+            long pts = frame.PtsMicroseconds;
+            if (frame.Stream != videoStream)
+            {
+                continue;
+            }
+            if (pts >= nextReport)
+            {
+                nextReport += 1_000_000;
+                video.AppendSenderReport(ssrc, Ntp(UtcBase + pts), (uint)(90_000 * pts / 1_000_000), UtcBase + pts, ArrivalBase + pts);
+            }
+            if (pts < startAt || (pts >= pauseFrom && pts < pauseUntil))
+            {
+                continue; // not sent: a paused layer sends nothing, its sequence numbers included
+            }
+            long arrival = ArrivalBase + pts + random.Next(0, 3000);
+            ReadOnlySpan<byte> data = frame.Data;
+            for (int offset = 0; offset < data.Length; offset += 1100)
+            {
+                int length = Math.Min(1100, data.Length - offset);
+                int header = Header(packet, 96, offset + length == data.Length, sequence++, (uint)(90_000 * pts / 1_000_000), ssrc);
+                packet[header] = (byte)(offset == 0 ? 0x10 : 0x00); // RFC 7741 §4.2
+                data.Slice(offset, length).CopyTo(packet.AsSpan(header + 1));
+                video.AppendRtpPacket(packet.AsSpan(0, header + 1 + length), UtcBase + arrival - ArrivalBase, arrival);
+            }
+            video.MaybeFlush(arrival);
+        }
+        video.Complete(UtcBase + 3_100_000, ArrivalBase + 3_100_000);
+    }
+
     public const byte RedPayloadType = 63;
 
     // RFC 2198 §3: a 4-byte header per redundant block (F=1, payload type, 14-bit timestamp offset, 10-bit length),
@@ -132,9 +181,11 @@ internal static class JournalFromMedia
     }
 
     private static TrackJournalMetadata Metadata(string track, TrackMediaKind kind, TrackSource source, string codec, int payloadType,
-        int clockRate, int channels, uint ssrc, int redPayloadType = 0) => new()
+        int clockRate, int channels, uint ssrc, int redPayloadType = 0, string? producerId = null, int layer = 0) => new()
         {
             RedPayloadType = redPayloadType,
+            ProducerId = producerId,
+            Layer = layer,
             RecordingId = "rec-test",
             TrackId = track,
             ParticipantId = "p1",

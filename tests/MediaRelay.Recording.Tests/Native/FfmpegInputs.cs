@@ -13,6 +13,8 @@ public sealed class FfmpegInputs : IDisposable
         Vp8Opus = Path.Combine(Directory, "vp8-opus.webm");
         FfmpegTool.Ffmpeg("-f", "lavfi", "-i", "testsrc=size=320x240:rate=30", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
             "-t", "3", "-c:v", "libvpx", "-b:v", "300k", "-g", "30", "-c:a", "libopus", Vp8Opus);
+        Vp8Low = Path.Combine(Directory, "vp8-low.webm");
+        FfmpegTool.Ffmpeg("-f", "lavfi", "-i", "testsrc=size=160x120:rate=30", "-t", "3", "-c:v", "libvpx", "-b:v", "100k", "-g", "30", Vp8Low);
         if (FfmpegTool.HasEncoder("libx264"))
         {
             H264Opus = Path.Combine(Directory, "h264-opus.mkv");
@@ -25,6 +27,9 @@ public sealed class FfmpegInputs : IDisposable
     public string Directory { get; }
 
     public string Vp8Opus { get; }
+
+    /// <summary>The same 3 s of VP8 at 160x120 and no audio: a lower simulcast layer.</summary>
+    public string Vp8Low { get; }
 
     /// <summary>Null when this ffmpeg has no libx264.</summary>
     public string? H264Opus { get; }

@@ -54,7 +54,9 @@ internal static class FfmpegTool
     /// <summary>Decodes every frame; returns ffmpeg's error output (empty for a clean file).</summary>
     public static string DecodeErrors(string path)
     {
-        var (exitCode, _, error) = Run("ffmpeg", "-hide_banner", "-v", "error", "-i", path, "-f", "null", "-");
+        // Frames keep their own times: a variable frame rate (a frozen picture, a layer switch) is not an error.
+        var (exitCode, _, error) = Run("ffmpeg", "-hide_banner", "-v", "error", "-i", path, "-fps_mode", "passthrough", "-enc_time_base", "-1",
+            "-f", "null", "-");
         return exitCode == 0 ? error : $"exit {exitCode}: {error}";
     }
 
