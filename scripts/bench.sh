@@ -3,6 +3,10 @@
 #   scripts/bench.sh                 the load tool's full ramp against the bare reflector, MediaRelay and Janus
 #                                    (report, steps and PNG plots in bench/results/<UTC time>/)
 #   scripts/bench.sh guard           the short CI guard (ratios, flat GC count; never absolute times)
+#   scripts/bench.sh record          the recording proof: 6 rooms x 20 s with AutoRecord on; packets recorded ==
+#                                    packets sent per stream (exit 1 if not); then the forwarding cost of recording,
+#                                    windows alternately without and with it (--rooms N --seconds S --drain S
+#                                    --compare-windows N (0 skips) --compare-seconds S --keep; report in bench/results/)
 #   scripts/bench.sh micro [filter]  the BenchmarkDotNet hot-path benchmarks (ShortRun, memory diagnoser)
 # Extra arguments go to the load tool, e.g. `scripts/bench.sh run --targets mediarelay --max-rooms 40`.
 set -euo pipefail
@@ -20,7 +24,7 @@ case "$command" in
     filter="${1:-*}"
     exec dotnet run -c Release --no-build --project bench/MediaRelay.Benchmarks -- --filter "$filter" --job short
     ;;
-  run|guard)
+  run|guard|record)
     if (( $(nproc) < 2 )); then
       echo "error: the load tool needs 2 cores (server and generator pinned apart); this machine has $(nproc)" >&2
       exit 1
@@ -28,7 +32,7 @@ case "$command" in
     exec unshare -rn "$MEDIARELAY_ROOT/scripts/load-netns.sh" "$command" "$@"
     ;;
   *)
-    echo "usage: scripts/bench.sh [run|guard|micro] [options]" >&2
+    echo "usage: scripts/bench.sh [run|guard|record|micro] [options]" >&2
     exit 2
     ;;
 esac

@@ -50,6 +50,17 @@ if [[ $guard_status -ne 0 && $status -eq 0 ]]; then
   status=$guard_status
 fi
 
+# Recording proof: two rooms record under load; every stream's packets recorded must equal the packets its
+# publisher sent and the subscribers received, nothing dropped (bench/MediaRelay.LoadTest/Recording).
+log "recording proof (bench/MediaRelay.LoadTest record)"
+set +e
+unshare -rn "$MEDIARELAY_ROOT/scripts/load-netns.sh" record --rooms 2 --seconds 8 --compare-windows 0
+record_status=$?
+set -e
+if [[ $record_status -ne 0 && $status -eq 0 ]]; then
+  status=$record_status
+fi
+
 # Each assembly ends with "Total tests: N" then "Passed: N" / "Failed: N" / "Skipped: N" lines (zeros omitted).
 summary="$(awk '
   /^ *Passed: [0-9]+ *$/  { passed  += $2 }
@@ -72,7 +83,7 @@ fi
 
 echo
 if [[ $status -ne 0 ]]; then
-  log "dotnet test, the allocation budget or the load guard exited with $status"
+  log "dotnet test, the allocation budget, the load guard or the recording proof exited with $status"
 fi
 echo "$summary"
 exit "$status"

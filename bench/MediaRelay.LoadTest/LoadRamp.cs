@@ -80,7 +80,7 @@ internal static class LoadRamp
         return results;
     }
 
-    private static LoadRoom CreateRoom(int number, LoadSettings settings, LoadGenerator generator, IPAddress address)
+    internal static LoadRoom CreateRoom(int number, LoadSettings settings, LoadGenerator generator, IPAddress address)
     {
         var publishers = new List<LoadPeer>();
         var subscribers = new List<LoadPeer>();

@@ -18,10 +18,17 @@ internal sealed partial class LoadPeer
     public long AudioPacketsSent;
     public long VideoPacketsSent;
 
+    /// <summary>
+    /// While set, a connected publisher sends no media (ICE checks and DTLS go on): the record command holds every
+    /// publisher until all peers of the run are connected, so every subscriber and the recorder see the first packet,
+    /// and holds them again before it counts. A held video stream keeps its pending key-frame request.
+    /// </summary>
+    public volatile bool MediaHeld;
+
     /// <summary>One 20 ms audio packet (RFC 7587: 48 kHz clock, 960 samples).</summary>
     public void SendAudio(Span<byte> scratch)
     {
-        if (_send is null)
+        if (_send is null || MediaHeld)
         {
             return;
         }
@@ -39,7 +46,7 @@ internal sealed partial class LoadPeer
     /// <summary>One video frame of <paramref name="frameBytes"/> split into packets (90 kHz clock, 30 fps).</summary>
     public void SendVideoFrame(Span<byte> scratch, int frameBytes)
     {
-        if (_send is null)
+        if (_send is null || MediaHeld)
         {
             return;
         }

@@ -186,7 +186,9 @@ internal sealed partial class LoadPeer : IDtlsPacketSender, IDtlsSessionListener
         stream.OnPacket(sequence);
         RtpPackets++;
         RtpBytes += datagram.Length;
-        if (--_sampleCountdown > 0 || _receive is null)
+        // One packet in SampleEvery is decrypted and timed; so is every packet of a stream whose publisher is not
+        // known yet (its marker names it), so each stream is attributed to its publisher from its first packet.
+        if ((--_sampleCountdown > 0 && stream.Publisher >= 0) || _receive is null)
         {
             return;
         }
@@ -199,11 +201,12 @@ internal sealed partial class LoadPeer : IDtlsPacketSender, IDtlsSessionListener
         }
         int offset = payloadType == VideoPayloadType ? LoadPayload.VideoMarkerOffset : 0;
         Span<byte> payload = packet.Payload;
-        if (payload.Length < offset || !LoadPayload.TryReadMarker(payload[offset..], out _, out long sentTicks))
+        if (payload.Length < offset || !LoadPayload.TryReadMarker(payload[offset..], out int publisher, out long sentTicks))
         {
             totals.UnmarkedSamples++;
             return;
         }
+        stream.Publisher = publisher;
         long transit = Stopwatch.GetTimestamp() - sentTicks;
         totals.Latency.Record(transit * 1_000_000.0 / Stopwatch.Frequency);
         stream.OnTransit(transit);

@@ -7,6 +7,10 @@ namespace MediaRelay.LoadTest.Peers;
 /// </summary>
 internal sealed class StreamStats
 {
+    /// <summary>Sequence numbers remembered for duplicate detection (a power of two).</summary>
+    private const int SeenWindow = 1024;
+
+    private readonly ulong[] _seen = new ulong[SeenWindow / 64];
     private bool _started;
     private ushort _maxSequence;
     private long _cycles;
@@ -17,6 +21,15 @@ internal sealed class StreamStats
     public bool IsVideo { get; init; }
 
     public long Received { get; private set; }
+
+    /// <summary>Copies of a packet already received within the last 1024 sequence numbers.</summary>
+    public long Duplicates { get; private set; }
+
+    /// <summary>Distinct packets received: <see cref="Received"/> less <see cref="Duplicates"/>.</summary>
+    public long Unique => Received - Duplicates;
+
+    /// <summary>The sending publisher's index, read from a decrypted payload's marker; -1 until one is read.</summary>
+    public int Publisher { get; set; } = -1;
 
     /// <summary>Packets at or below the highest sequence number seen (duplicates or reordering).</summary>
     public long OutOfOrder { get; private set; }
@@ -35,21 +48,60 @@ internal sealed class StreamStats
             _started = true;
             _maxSequence = sequence;
             _baseSequence = sequence;
+            Mark(sequence);
             return;
         }
         ushort delta = (ushort)(sequence - _maxSequence);
-        if (delta < 0x8000)
+        if (delta == 0)
+        {
+            OutOfOrder++;
+            Duplicates++;
+        }
+        else if (delta < 0x8000)
         {
             if (sequence < _maxSequence)
             {
                 _cycles += 65536;
             }
+            // Forget the sequence numbers the window slides past.
+            if (delta >= SeenWindow)
+            {
+                Array.Clear(_seen);
+            }
+            else
+            {
+                for (int i = 1; i < delta; i++)
+                {
+                    Clear((ushort)(_maxSequence + i));
+                }
+            }
             _maxSequence = sequence;
+            Mark(sequence);
         }
         else
         {
             OutOfOrder++;
+            if ((ushort)(_maxSequence - sequence) < SeenWindow && !Mark(sequence))
+            {
+                Duplicates++;
+            }
         }
+    }
+
+    /// <summary>Sets the sequence number's bit; false when it was set already (a duplicate).</summary>
+    private bool Mark(ushort sequence)
+    {
+        int bit = sequence & (SeenWindow - 1);
+        ulong mask = 1UL << (bit & 63);
+        bool fresh = (_seen[bit >> 6] & mask) == 0;
+        _seen[bit >> 6] |= mask;
+        return fresh;
+    }
+
+    private void Clear(ushort sequence)
+    {
+        int bit = sequence & (SeenWindow - 1);
+        _seen[bit >> 6] &= ~(1UL << (bit & 63));
     }
 
     public override string ToString() =>

@@ -27,6 +27,16 @@ internal sealed class MediaRelayTarget(string repositoryRoot, string cpuList, st
 
     public int ProcessId => _process?.Id ?? 0;
 
+    /// <summary>The server's HTTP address (REST API, /metrics), known once started.</summary>
+    public Uri BaseAddress => _base;
+
+    /// <summary>
+    /// Every peer sends {"type":"consent"} right after joining and waits for "consentRecorded" before it offers
+    /// (the record command): with AutoRecord on, a room records from its first participant's consent, so a
+    /// producer's tap is attached when the producer is created, before its media can flow.
+    /// </summary>
+    public bool ConsentOnJoin { get; init; }
+
     public async Task StartAsync(CancellationToken cancel)
     {
         string dll = Path.Combine(repositoryRoot, "src", "MediaRelay.Server", "bin", "Release", "net10.0", "MediaRelay.Server.dll");
@@ -95,14 +105,18 @@ internal sealed class MediaRelayTarget(string repositoryRoot, string cpuList, st
             SignalingChannel channel = await JoinAsync(roomId, "subscriber " + subscriber.Index, cancel);
             JsonObject joined = await channel.ReceiveAsync("joined", cancel);
             var subscriptions = new JsonObject();
+            var wanted = new List<string>();
             int i = 0;
             foreach (LoadPeer publisher in room.Publishers)
             {
                 string participant = FindParticipant(joined, "publisher " + publisher.Index);
                 subscriptions[(2 * i).ToString(CultureInfo.InvariantCulture)] = participant + "-0";
                 subscriptions[((2 * i) + 1).ToString(CultureInfo.InvariantCulture)] = participant + "-1";
+                wanted.Add(participant + "-0");
+                wanted.Add(participant + "-1");
                 i++;
             }
+            await WaitForProducersAsync(channel, joined, wanted, cancel);
             await channel.SendAsync(new JsonObject
             {
                 ["type"] = "offer",
@@ -111,6 +125,35 @@ internal sealed class MediaRelayTarget(string repositoryRoot, string cpuList, st
             }, cancel);
             ConnectFromAnswer(subscriber, await channel.ReceiveAsync("answer", cancel), context);
             subscriber.ExpectedStreams = 2 * room.Publishers.Count;
+        }
+    }
+
+    /// <summary>
+    /// Waits until every producer a subscriber asks for exists: listed in "joined", or announced by "producerAdded".
+    /// The server sends a publisher's answer before it adds the new producers to the router (SignalingSession.Offer,
+    /// then OfferAnswerer.Commit), and with a recording running each addition also attaches a tap, so a subscriber
+    /// that offers right after the publisher's answer can name a producer that is not there yet ("unknown-producer",
+    /// and that stream never flows).
+    /// </summary>
+    private static async Task WaitForProducersAsync(SignalingChannel channel, JsonObject joined, List<string> wanted, CancellationToken cancel)
+    {
+        var known = new HashSet<string>(StringComparer.Ordinal);
+        foreach (JsonNode? p in joined["producers"] as JsonArray ?? [])
+        {
+            if ((string?)p?["id"] is string id)
+            {
+                known.Add(id);
+            }
+        }
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        timeout.CancelAfter(TimeSpan.FromSeconds(30));
+        while (!wanted.All(known.Contains))
+        {
+            JsonObject added = await channel.ReceiveAsync("producerAdded", timeout.Token);
+            if ((string?)added["producer"]?["id"] is string id)
+            {
+                known.Add(id);
+            }
         }
     }
 
@@ -163,6 +206,12 @@ internal sealed class MediaRelayTarget(string repositoryRoot, string cpuList, st
             _channels.Add(channel);
         }
         await channel.SendAsync(new JsonObject { ["type"] = "join", ["room"] = roomId, ["token"] = (string)body!["token"]! }, cancel);
+        if (ConsentOnJoin)
+        {
+            // Handled in order after the join on this connection; "joined" stays queued for the caller.
+            await channel.SendAsync(new JsonObject { ["type"] = "consent" }, cancel);
+            await channel.ReceiveAsync("consentRecorded", cancel);
+        }
         return channel;
     }
 

@@ -13,7 +13,10 @@ namespace MediaRelay.LoadTest.Targets;
 internal sealed class SignalingChannel : IAsyncDisposable
 {
     private readonly ClientWebSocket _socket = new();
+    private const int MaxSkipped = 256;
+
     private readonly Channel<JsonObject> _inbox = Channel.CreateUnbounded<JsonObject>();
+    private readonly List<JsonObject> _skipped = [];
     private Task? _reader;
 
     public static async Task<SignalingChannel> ConnectAsync(Uri uri, CancellationToken cancel)
@@ -27,9 +30,22 @@ internal sealed class SignalingChannel : IAsyncDisposable
     public Task SendAsync(JsonObject message, CancellationToken cancel) =>
         _socket.SendAsync(Encoding.UTF8.GetBytes(message.ToJsonString()), WebSocketMessageType.Text, true, cancel);
 
-    /// <summary>The next message of <paramref name="type"/>; an "error" message fails with the server's words.</summary>
+    /// <summary>
+    /// The next message of <paramref name="type"/>; an "error" message fails with the server's words. Messages of
+    /// other types that arrive meanwhile are kept for a later call (in order), so waiting for one reply never loses
+    /// another. One caller at a time.
+    /// </summary>
     public async Task<JsonObject> ReceiveAsync(string type, CancellationToken cancel)
     {
+        for (int i = 0; i < _skipped.Count; i++)
+        {
+            if ((string?)_skipped[i]["type"] == type)
+            {
+                JsonObject kept = _skipped[i];
+                _skipped.RemoveAt(i);
+                return kept;
+            }
+        }
         while (true)
         {
             JsonObject message = await _inbox.Reader.ReadAsync(cancel);
@@ -41,6 +57,10 @@ internal sealed class SignalingChannel : IAsyncDisposable
             if (t == "error")
             {
                 throw new InvalidOperationException("MediaRelay signaling error: " + message.ToJsonString());
+            }
+            if (_skipped.Count < MaxSkipped)
+            {
+                _skipped.Add(message);
             }
         }
     }
