@@ -191,8 +191,10 @@ public sealed partial class SignalingSession(
         {
             return Refuse(result.ErrorCode ?? "bad-sdp", result.Error);
         }
-        connection.Send(new JsonObject { ["type"] = "answer", ["sdp"] = result.AnswerSdp });
+        // Commit first: a client that hears the answer may subscribe to the producers it announced at once, and the
+        // router must know them by then (the load tool's subscribers raced the old order and named unknown producers).
         answerer.Commit(_participant, result);
+        connection.Send(new JsonObject { ["type"] = "answer", ["sdp"] = result.AnswerSdp });
         return true;
     }
 
