@@ -32,6 +32,12 @@ public sealed class PooledPacket
     /// <summary>Monotonic receive time (<see cref="System.Diagnostics.Stopwatch"/> ticks).</summary>
     public long ReceivedTimestamp { get; set; }
 
+    /// <summary>
+    /// For a copy queued to be sent later (a pacer's), when the packet it copies arrived (Stopwatch ticks; 0 when it
+    /// is not a forward), so forward latency can be timed at the send.
+    /// </summary>
+    public long IngressTimestamp { get; set; }
+
     public Span<byte> Span => Buffer.AsSpan(0, Length);
 
     public int Capacity => Buffer.Length;

@@ -33,9 +33,24 @@ public partial class FreshProcessMetricsTests
             using var http = new HttpClient { BaseAddress = new Uri(baseUrl) };
             string metrics = await http.GetStringAsync("/metrics");
 
-            Assert.Contains("mediarelay_dropped_packets_total", metrics);
-            Assert.Contains("mediarelay_received_packets_total", metrics);
-            Assert.Contains("mediarelay_rooms", metrics);
+            // Every series the shipped dashboard and the ops docs rely on, present (as zeros) before any traffic.
+            string[] series =
+            [
+                "mediarelay_dropped_packets_total{reason=\"rtp_malformed\"}", "mediarelay_received_packets_total",
+                "mediarelay_received_bytes_total", "mediarelay_sent_packets_total", "mediarelay_sent_bytes_total",
+                "mediarelay_forwarded_packets_total", "mediarelay_rooms", "mediarelay_participants{kind=\"webrtc\"}",
+                "mediarelay_tracks{kind=\"audio\"}", "mediarelay_tracks{kind=\"video\"}",
+                "mediarelay_keyframe_requests_total{type=\"pli\"}", "mediarelay_keyframe_requests_total{type=\"fir\"}",
+                "mediarelay_keyframe_requests_received_total{type=\"fir\"}", "mediarelay_nack_received_packets_total",
+                "mediarelay_nacked_packets_total", "mediarelay_retransmitted_packets_total",
+                "mediarelay_forward_latency_seconds_count", "mediarelay_join_duration_seconds_count",
+                "mediarelay_rtt_seconds_count", "mediarelay_jitter_seconds_count{link=\"subscriber\"}",
+                "mediarelay_jitter_seconds_count{link=\"publisher\"}", "mediarelay_loss_ratio_count{link=\"subscriber\"}",
+                "mediarelay_recording_queue_depth", "mediarelay_recording_bytes_written_total",
+                "mediarelay_recording_dropped_packets_total", "mediarelay_allocated_bytes_total", "process_cpu_seconds_total",
+                "dotnet_collection_count_total",
+            ];
+            Assert.All(series, s => Assert.Contains(s, metrics));
         }
         finally
         {

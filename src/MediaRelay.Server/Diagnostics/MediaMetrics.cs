@@ -11,8 +11,13 @@ public static class MediaMetrics
 {
     private static readonly long[] DropCounts = new long[Enum.GetValues<DropReason>().Length];
     private static long _received;
+    private static long _receivedBytes;
+    private static long _sent;
+    private static long _sentBytes;
     private static long _forwarded;
     private static long _keyFrameRequests;
+    private static long _nackReceived;
+    private static readonly long[] KeyFrameRequestsReceived = new long[2];
     private static long _nackedPackets;
     private static long _retransmittedPackets;
     private static long _paddingBytes;
@@ -28,6 +33,25 @@ public static class MediaMetrics
     private static readonly Counter ReceivedCounter = Prometheus.Metrics.CreateCounter(
         "mediarelay_received_packets_total", "Datagrams received on the media port.");
 
+    private static readonly Counter ReceivedBytesCounter = Prometheus.Metrics.CreateCounter(
+        "mediarelay_received_bytes_total", "Bytes of the datagrams received on the media port.");
+
+    private static readonly Counter SentCounter = Prometheus.Metrics.CreateCounter(
+        "mediarelay_sent_packets_total", "Datagrams sent from the media port (media, RTCP, STUN, DTLS).");
+
+    private static readonly Counter SentBytesCounter = Prometheus.Metrics.CreateCounter(
+        "mediarelay_sent_bytes_total", "Bytes of the datagrams sent from the media port.");
+
+    private static readonly Counter NackReceivedCounter = Prometheus.Metrics.CreateCounter(
+        "mediarelay_nack_received_packets_total", "Packets subscribers reported lost and asked to be resent (RFC 4585 NACK).");
+
+    private static readonly Counter KeyFrameRequestReceivedCounter = Prometheus.Metrics.CreateCounter(
+        "mediarelay_keyframe_requests_received_total", "Key-frame requests received from subscribers, by type (pli, fir).",
+        new CounterConfiguration { LabelNames = ["type"] });
+
+    private static readonly Counter.Child[] KeyFrameRequestsReceivedChildren =
+        [KeyFrameRequestReceivedCounter.WithLabels("pli"), KeyFrameRequestReceivedCounter.WithLabels("fir")];
+
     private static readonly Counter ForwardedCounter = Prometheus.Metrics.CreateCounter(
         "mediarelay_forwarded_packets_total", "RTP packets sent to subscribers.");
 
@@ -42,7 +66,11 @@ public static class MediaMetrics
         "mediarelay_retransmitted_packets_total", "Packets resent to subscribers that reported them lost.");
 
     private static readonly Counter KeyFrameRequestCounter = Prometheus.Metrics.CreateCounter(
-        "mediarelay_keyframe_requests_total", "PLI sent to publishers (after the 500 ms throttle).");
+        "mediarelay_keyframe_requests_total", "Key-frame requests sent to publishers (after the 500 ms throttle), by type; the server sends PLI.",
+        new CounterConfiguration { LabelNames = ["type"] });
+
+    private static readonly Counter.Child PliSentCounter = KeyFrameRequestCounter.WithLabels("pli");
+    private static readonly Counter.Child FirSentCounter = KeyFrameRequestCounter.WithLabels("fir");
 
     private static readonly Counter PaddingCounter = Prometheus.Metrics.CreateCounter(
         "mediarelay_padding_bytes_total", "Padding sent to subscribers to probe their bandwidth (RTX padding).");
@@ -77,11 +105,33 @@ public static class MediaMetrics
     static MediaMetrics() => Prometheus.Metrics.DefaultRegistry.AddBeforeCollectCallback(Publish);
 
     /// <summary>Touches the type so its static instruments are created (and exported as zeros) at start-up.</summary>
-    public static void EnsureRegistered() => _ = Dropped.Length;
+    public static void EnsureRegistered()
+    {
+        _ = Dropped.Length;
+        FirSentCounter.IncTo(0);
+        LinkMetrics.EnsureRegistered();
+        SessionMetrics.EnsureRegistered();
+        ForwardLatency.EnsureRegistered();
+    }
 
     public static void Drop(DropReason reason) => Interlocked.Increment(ref DropCounts[(int)reason]);
 
-    public static void PacketReceived() => Interlocked.Increment(ref _received);
+    public static void PacketReceived(int bytes)
+    {
+        Interlocked.Increment(ref _received);
+        Interlocked.Add(ref _receivedBytes, bytes);
+    }
+
+    /// <summary>A datagram of <paramref name="bytes"/> went out of the media port (any thread).</summary>
+    public static void DatagramSent(int bytes)
+    {
+        Interlocked.Increment(ref _sent);
+        Interlocked.Add(ref _sentBytes, bytes);
+    }
+
+    public static void NackReceived(int packets) => Interlocked.Add(ref _nackReceived, packets);
+
+    public static void KeyFrameRequestReceived(KeyFrameRequestType type) => Interlocked.Increment(ref KeyFrameRequestsReceived[(int)type]);
 
     public static void PacketForwarded() => Interlocked.Increment(ref _forwarded);
 
@@ -122,8 +172,16 @@ public static class MediaMetrics
             Dropped[i].IncTo(Interlocked.Read(ref DropCounts[i]));
         }
         ReceivedCounter.IncTo(Interlocked.Read(ref _received));
+        ReceivedBytesCounter.IncTo(Interlocked.Read(ref _receivedBytes));
+        SentCounter.IncTo(Interlocked.Read(ref _sent));
+        SentBytesCounter.IncTo(Interlocked.Read(ref _sentBytes));
+        NackReceivedCounter.IncTo(Interlocked.Read(ref _nackReceived));
+        for (int i = 0; i < KeyFrameRequestsReceivedChildren.Length; i++)
+        {
+            KeyFrameRequestsReceivedChildren[i].IncTo(Interlocked.Read(ref KeyFrameRequestsReceived[i]));
+        }
         ForwardedCounter.IncTo(Interlocked.Read(ref _forwarded));
-        KeyFrameRequestCounter.IncTo(Interlocked.Read(ref _keyFrameRequests));
+        PliSentCounter.IncTo(Interlocked.Read(ref _keyFrameRequests));
         NackedCounter.IncTo(Interlocked.Read(ref _nackedPackets));
         RetransmittedCounter.IncTo(Interlocked.Read(ref _retransmittedPackets));
         PaddingCounter.IncTo(Interlocked.Read(ref _paddingBytes));
@@ -171,4 +229,11 @@ public static class MediaMetrics
         }
         return children;
     }
+}
+
+/// <summary>RFC 4585 §6.3.1 Picture Loss Indication, RFC 5104 §4.3.1 Full Intra Request.</summary>
+public enum KeyFrameRequestType
+{
+    Pli = 0,
+    Fir = 1,
 }

@@ -212,7 +212,7 @@ public sealed partial class MediaServer : IHostedService, IUdpPacketHandler, IUd
     {
         try
         {
-            MediaMetrics.PacketReceived();
+            MediaMetrics.PacketReceived(packet.Length);
             switch (PacketDemux.Classify(packet.Span))
             {
                 case PacketKind.Stun:
@@ -279,6 +279,7 @@ public sealed partial class MediaServer : IHostedService, IUdpPacketHandler, IUd
         if (responseLength > 0)
         {
             _socket!.SendTo(_stunResponse.AsSpan(0, responseLength), packet.RemoteAddress);
+            MediaMetrics.DatagramSent(responseLength);
         }
         switch (outcome)
         {

@@ -40,6 +40,7 @@ internal static class PeerRtcpReader
                 case RtcpPacketType.PayloadFeedback when packet.Count == RtcpPli.Format:
                     if (RtcpPli.TryParse(packet.Buffer, out RtcpPli pli))
                     {
+                        MediaMetrics.KeyFrameRequestReceived(KeyFrameRequestType.Pli);
                         RequestKeyFrame(peer, pli.MediaSsrc, badInput);
                     }
                     else
@@ -51,6 +52,7 @@ internal static class PeerRtcpReader
                     // RFC 5104 §4.3.1.1: the SSRCs to refresh are in the FCI entries; the media SSRC is unused.
                     if (RtcpFir.TryParse(packet.Buffer, out RtcpFir fir))
                     {
+                        MediaMetrics.KeyFrameRequestReceived(KeyFrameRequestType.Fir);
                         for (int i = 0; i < fir.EntryCount; i++)
                         {
                             RequestKeyFrame(peer, fir.GetEntrySsrc(i), badInput);
@@ -103,6 +105,12 @@ internal static class PeerRtcpReader
             badInput.Drop(DropReason.RtcpUnknownSsrc);
             return;
         }
+        int asked = 0;
+        for (int i = 0; i < nack.PairCount; i++)
+        {
+            asked += 1 + System.Numerics.BitOperations.PopCount(nack.GetBitmask(i));
+        }
+        MediaMetrics.NackReceived(asked);
         long before = consumer.Retransmitted;
         consumer.OnNack(nack, arrival);
         MediaMetrics.Retransmitted(consumer.Retransmitted - before);

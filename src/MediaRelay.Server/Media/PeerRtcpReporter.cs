@@ -1,5 +1,6 @@
 using System.Text;
 using MediaRelay.Rtp.Rtcp;
+using MediaRelay.Server.Diagnostics;
 using MediaRelay.Sfu;
 using MediaRelay.Sfu.Rtcp;
 
@@ -68,6 +69,7 @@ internal sealed class PeerRtcpReporter
                     continue;
                 }
                 blocks[count] = layer.Statistics.BuildReportBlock(layer.Ssrc, now);
+                LinkMetrics.OnPublisherReport(blocks[count], producer.Codec.ClockRate);
                 ssrcs[count] = layer.Ssrc;
                 count++;
             }
@@ -90,6 +92,7 @@ internal sealed class PeerRtcpReporter
     /// <summary>A round-trip time a subscriber's receiver report revealed (RFC 3550 §6.4.1), for metrics and NACK.</summary>
     public static void OnReceiverReportBlock(Consumer consumer, RtcpReportBlock block)
     {
-        consumer.SendStatistics.TryComputeRoundTrip(block, NtpTime.FromDateTime(DateTime.UtcNow), out _);
+        bool measured = consumer.SendStatistics.TryComputeRoundTrip(block, NtpTime.FromDateTime(DateTime.UtcNow), out TimeSpan roundTrip);
+        LinkMetrics.OnSubscriberReport(block, consumer.ClockRate, measured ? roundTrip : null);
     }
 }

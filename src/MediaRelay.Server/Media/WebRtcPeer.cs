@@ -42,9 +42,12 @@ public sealed partial class WebRtcPeer : IRtpEgress, IPublisherFeedback, IDtlsPa
     private readonly object _mediaLock = new();
     private PeerMediaTable _media = PeerMediaTable.Empty;
 
+    private readonly long _createdAt; // the join request (the peer is made for it), for join-duration metrics
+
     internal WebRtcPeer(MediaServer server, string participantId, TimeSpan consentTimeout, long maxIncomingBitrate,
         long initialSubscriberBitrate, ILogger logger)
     {
+        _createdAt = System.Diagnostics.Stopwatch.GetTimestamp();
         _sendPath = new PeerSendPath(this, server.Pool, initialSubscriberBitrate);
         _server = server;
         _logger = logger;
@@ -141,6 +144,7 @@ public sealed partial class WebRtcPeer : IRtpEgress, IPublisherFeedback, IDtlsPa
         if (remote is not null && !_closed)
         {
             _server.Socket.SendTo(datagram, remote);
+            MediaMetrics.DatagramSent(datagram.Length);
         }
     }
 
@@ -150,6 +154,7 @@ public sealed partial class WebRtcPeer : IRtpEgress, IPublisherFeedback, IDtlsPa
         Volatile.Write(ref _srtpIn, new SrtpContext(profile, keys.RemoteMasterKey, keys.RemoteMasterSalt));
         Volatile.Write(ref _srtpOut, new SrtpContext(profile, keys.LocalMasterKey, keys.LocalMasterSalt));
         MediaMetrics.ConnectedPeers.Inc();
+        SessionMetrics.Joined(System.Diagnostics.Stopwatch.GetElapsedTime(_createdAt));
         LogConnected(_logger, ParticipantId, profile.ToString());
         // Everything this peer subscribes to needs a fresh keyframe now that it can decrypt.
         foreach (Consumer consumer in Media.Consumers)
@@ -232,7 +237,9 @@ public sealed partial class WebRtcPeer : IRtpEgress, IPublisherFeedback, IDtlsPa
             producer.OnAudioLevel(level, packet.ReceivedTimestamp);
         }
         packet.Length = length; // the plaintext: what a retransmission cache keeps
+        IngressClock.Current = packet.ReceivedTimestamp; // the fan-out's sends time themselves from it
         producer.OnRtp(packet, rtp, layer, packet.ReceivedTimestamp);
+        IngressClock.Current = 0;
     }
 
     private static DropReason DropFor(SrtpStatus status) => status switch
@@ -321,7 +328,13 @@ public sealed partial class WebRtcPeer : IRtpEgress, IPublisherFeedback, IDtlsPa
             return false;
         }
         MediaMetrics.PacketForwarded();
-        return _server.Socket.SendTo(buffer.AsSpan(0, protectedLength), remote);
+        if (!_server.Socket.SendTo(buffer.AsSpan(0, protectedLength), remote))
+        {
+            return false;
+        }
+        MediaMetrics.DatagramSent(protectedLength);
+        ForwardLatency.OnSent();
+        return true;
     }
 
     public bool SendRtcp(byte[] buffer, int length)
@@ -336,7 +349,12 @@ public sealed partial class WebRtcPeer : IRtpEgress, IPublisherFeedback, IDtlsPa
         {
             return false;
         }
-        return _server.Socket.SendTo(buffer.AsSpan(0, protectedLength), remote);
+        if (!_server.Socket.SendTo(buffer.AsSpan(0, protectedLength), remote))
+        {
+            return false;
+        }
+        MediaMetrics.DatagramSent(protectedLength);
+        return true;
     }
 
     /// <summary>

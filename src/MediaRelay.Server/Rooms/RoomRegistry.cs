@@ -8,9 +8,21 @@ using Microsoft.Extensions.Options;
 namespace MediaRelay.Server.Rooms;
 
 /// <summary>The rooms of this node, created on first join and forgotten when the last participant leaves.</summary>
-public sealed partial class RoomRegistry(IOptions<MediaRelayOptions> options, MediaServer media)
+public sealed partial class RoomRegistry
 {
     private readonly ConcurrentDictionary<string, ConsultationRoom> _rooms = new(StringComparer.Ordinal);
+    private readonly IOptions<MediaRelayOptions> options;
+    private readonly MediaServer media;
+
+    public RoomRegistry(IOptions<MediaRelayOptions> options, MediaServer media)
+    {
+        this.options = options;
+        this.media = media;
+        SessionMetrics.Attach(this);
+    }
+
+    /// <summary>The rooms now (a snapshot; metrics and operations, not the packet path).</summary>
+    public IReadOnlyCollection<ConsultationRoom> Rooms => [.. _rooms.Values];
 
     public static bool IsValidRoomId(string? id) => id is not null && RoomIdPattern().IsMatch(id);
 
@@ -26,7 +38,6 @@ public sealed partial class RoomRegistry(IOptions<MediaRelayOptions> options, Me
                 media.AddTicker(room);
             }
         }
-        MediaMetrics.Rooms.Set(_rooms.Count);
         return room;
     }
 
@@ -60,7 +71,6 @@ public sealed partial class RoomRegistry(IOptions<MediaRelayOptions> options, Me
                 media.RemoveTicker(room);
             }
         }
-        MediaMetrics.Rooms.Set(_rooms.Count);
     }
 
     [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]

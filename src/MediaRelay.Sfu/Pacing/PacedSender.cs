@@ -197,6 +197,7 @@ public sealed class PacedSender
         buffer.AsSpan(0, length).CopyTo(packet.Buffer);
         packet.Length = length;
         packet.ReceivedTimestamp = now;
+        packet.IngressTimestamp = IngressClock.Current;
         if (!_queues[(int)priority - 1].TryEnqueue(packet, now))
         {
             packet.Release(); // unreachable while the per-queue capacity covers maxQueuedPackets
@@ -235,10 +236,13 @@ public sealed class PacedSender
             int index = _queues[0].Count > 0 ? 0 : _queues[1].Count > 0 ? 1 : 2;
             PooledPacket packet = _queues[index].Dequeue();
             _queuedPackets--;
+            long ingress = IngressClock.Current;
+            IngressClock.Current = packet.IngressTimestamp; // the queued packet's own arrival, for the egress's timing
             if (_transport.Transmit(packet.Buffer, packet.Length, (PacketPriority)(index + 1), now))
             {
                 Consume(packet.Length);
             }
+            IngressClock.Current = ingress;
             packet.Release();
         }
     }
