@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using MediaRelay.Server.Diagnostics;
+using MediaRelay.Server.Diagnostics.Health;
 using MediaRelay.Server.Media;
 using MediaRelay.Server.Negotiation;
 using MediaRelay.Server.Options;
@@ -34,7 +35,7 @@ public static partial class MediaRelayHost
             sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<Recording.RecordingManager>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Recording.RecordingManager>());
-        builder.Services.AddHealthChecks();
+        builder.Services.AddMediaRelayHealthChecks();
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "MediaRelay API";
@@ -60,7 +61,7 @@ public static partial class MediaRelayHost
         app.MapPost("/api/rooms/{roomId}/tokens", IssueToken);
         app.Map("/ws", HandleWebSocket);
         Recording.RecordingEndpoints.Map(app);
-        app.MapHealthChecks("/healthz");
+        app.MapMediaRelayHealthChecks(); // /healthz, /readyz
         app.MapOpenApi(); // /openapi/v1.json
         app.MapMetrics("/metrics");
     }
@@ -151,17 +152,26 @@ public static partial class MediaRelayHost
     {
         var env = app.Services.GetRequiredService<IWebHostEnvironment>();
         var options = app.Services.GetRequiredService<IOptions<MediaRelayOptions>>().Value;
+        // With JSON logs (--Logging:Console:FormatterName=json) every line on stdout is a JSON object: the link too.
+        bool json = string.Equals(app.Configuration["Logging:Console:FormatterName"], "json", StringComparison.OrdinalIgnoreCase);
+        ILogger logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("MediaRelay.Server");
         foreach (string url in app.Urls)
         {
             string baseUrl = url.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "127.0.0.1", StringComparison.Ordinal);
-            if (options.Auth.DevelopmentTokens ?? env.IsDevelopment())
+            string line = options.Auth.DevelopmentTokens ?? env.IsDevelopment()
+                ? $"MediaRelay is running. Open this link to join a consultation: {baseUrl}/room/consultation?name=Doctor"
+                : $"MediaRelay is running on {baseUrl} (join links need tokens: POST {baseUrl}/api/rooms/ROOM/tokens)";
+            if (json)
             {
-                Console.WriteLine($"MediaRelay is running. Open this link to join a consultation: {baseUrl}/room/consultation?name=Doctor");
+                LogRunning(logger, line);
             }
             else
             {
-                Console.WriteLine($"MediaRelay is running on {baseUrl} (join links need tokens: POST {baseUrl}/api/rooms/ROOM/tokens)");
+                Console.WriteLine(line);
             }
         }
     }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "{Line}")]
+    private static partial void LogRunning(ILogger logger, string line);
 }

@@ -109,6 +109,10 @@ public static class MediaMetrics
     {
         _ = Dropped.Length;
         FirSentCounter.IncTo(0);
+        foreach (string reason in KnownSignalingErrors)
+        {
+            SignalingErrorCounter.WithLabels(reason); // exported as 0, so rate() sees a reason's first error too
+        }
         LinkMetrics.EnsureRegistered();
         SessionMetrics.EnsureRegistered();
         ForwardLatency.EnsureRegistered();
@@ -199,6 +203,12 @@ public static class MediaMetrics
             Volatile.Write(ref _maxLoopGapTicks, stopwatchTicks);
         }
     }
+
+    private static readonly string[] KnownSignalingErrors =
+    [
+        "bad-json", "bad-message", "unknown-type", "bad-room", "room-full", "token-expired", "token-wrong-room", "token-invalid",
+        "already-joined", "not-joined", "bad-sdp", "bad-layout", "unknown-producer",
+    ];
 
     public static void SignalingError(string reason) => SignalingErrorCounter.WithLabels(reason).Inc();
 

@@ -76,6 +76,19 @@ public sealed partial class MediaServer : IHostedService, IUdpPacketHandler, IUd
     }
     public BadInputLog BadInput { get; }
     public UdpMediaSocket Socket => _socket ?? throw new InvalidOperationException("Media server not started.");
+
+    /// <summary>True once the media socket is bound and its receive loop runs (health checks).</summary>
+    public bool IsRunning => _socket is { IsReceiveLoopFinished: false };
+
+    /// <summary>Time since the media loop's last tick (ticks are due every 5 ms), or null before the first.</summary>
+    public TimeSpan? SinceLastTick
+    {
+        get
+        {
+            long last = Volatile.Read(ref _lastTick);
+            return last == 0 ? null : System.Diagnostics.Stopwatch.GetElapsedTime(last);
+        }
+    }
     public PacketPool Pool => _pool ?? throw new InvalidOperationException("Media server not started.");
 
     /// <summary>The address and port announced as our host candidate.</summary>
@@ -194,7 +207,7 @@ public sealed partial class MediaServer : IHostedService, IUdpPacketHandler, IUd
             }
             MediaMetrics.ObserveLoopGap(gap);
         }
-        _lastTick = timestamp;
+        Volatile.Write(ref _lastTick, timestamp);
         WebRtcPeer[] peers = Volatile.Read(ref _tickPeers);
         for (int i = 0; i < peers.Length; i++)
         {
