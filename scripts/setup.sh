@@ -14,6 +14,7 @@ APT_PACKAGES=(
   janus             # Janus VideoRoom 1.1.2: the load tool (bench/MediaRelay.LoadTest) measures it beside MediaRelay
   iproute2          # ip: the load tool's private network namespace with a veth for Janus's ICE candidate
   util-linux        # unshare (that namespace) and taskset (server and generator on separate cores)
+  prometheus        # Prometheus 2.42 and promtool: the ops test scrapes a call and runs every dashboard query (deploy/)
 )
 
 # Only when native/build.sh exists: a C toolchain and the FFmpeg headers it compiles the shim against.
