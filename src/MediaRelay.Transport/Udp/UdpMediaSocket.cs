@@ -7,7 +7,8 @@ namespace MediaRelay.Transport.Udp;
 
 /// <summary>
 /// One UDP media port: a dedicated receive thread that rents a <see cref="PooledPacket"/>, receives into
-/// it with the allocation-free <c>Socket.ReceiveFrom(Span, SocketFlags, SocketAddress)</c>, stamps it and
+/// it with the allocation-free <c>Socket.ReceiveFrom(Span, SocketFlags, SocketAddress)</c>, stamps it with the
+/// kernel's arrival time where Linux gives it (<see cref="KernelArrivalClock"/>; else the receive time) and
 /// hands it to the <see cref="IUdpPacketHandler"/> synchronously. Errors are counted, never fatal to the
 /// loop: ICMP-induced ConnectionReset/ConnectionRefused, oversized datagrams, handler exceptions, an
 /// exhausted pool (the datagram is read into a scratch buffer and dropped). <see cref="SendTo"/> may be
@@ -34,6 +35,8 @@ public sealed class UdpMediaSocket : IDisposable
     private long _receiveErrors;
     private long _handlerErrors;
     private long _truncated;
+    private readonly bool _kernelArrival;
+    private readonly int _fd;
 
     public UdpMediaSocket(IPEndPoint bind, PacketPool pool, IUdpPacketHandler handler)
     {
@@ -54,6 +57,8 @@ public sealed class UdpMediaSocket : IDisposable
                 _socket.IOControl(SioUdpConnReset, new byte[4], null);
             }
             _socket.Bind(bind);
+            _kernelArrival = KernelArrivalClock.Enable(_socket);
+            _fd = (int)_socket.Handle;
         }
         catch
         {
@@ -185,7 +190,8 @@ public sealed class UdpMediaSocket : IDisposable
                         continue;
                     }
                     packet.Length = n;
-                    packet.ReceivedTimestamp = lastPacket = Stopwatch.GetTimestamp();
+                    lastPacket = Stopwatch.GetTimestamp();
+                    packet.ReceivedTimestamp = _kernelArrival ? KernelArrivalClock.ArrivalTicks(_fd, lastPacket) : lastPacket;
                     PooledPacket handed = packet;
                     packet = null;
                     Interlocked.Increment(ref _received);
