@@ -13,20 +13,7 @@ public partial class FreshProcessMetricsTests
     public async Task Media_metrics_are_exported_before_the_first_packet()
     {
         using var data = new TempDirectory();
-        string dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
-        var start = new ProcessStartInfo(dotnet)
-        {
-            ArgumentList =
-            {
-                Path.Combine(AppContext.BaseDirectory, "MediaRelay.Server.dll"),
-                "--environment", "Development", "--urls", "http://127.0.0.1:0",
-                "--MediaRelay:Media:Port=0", "--MediaRelay:DataDirectory=" + data.Path,
-            },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        using Process server = Process.Start(start)!;
+        using Process server = ServerExecutable.Start(data.Path);
         try
         {
             string baseUrl = await ReadBaseUrlAsync(server, TimeSpan.FromSeconds(60));

@@ -13,21 +13,7 @@ public sealed class JsonLogTests
     public async Task Every_stdout_line_is_a_json_log_entry()
     {
         using var data = new TempDirectory();
-        string dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
-        var start = new ProcessStartInfo(dotnet)
-        {
-            ArgumentList =
-            {
-                Path.Combine(AppContext.BaseDirectory, "MediaRelay.Server.dll"),
-                "--environment", "Development", "--urls", "http://127.0.0.1:0",
-                "--MediaRelay:Media:Port=0", "--MediaRelay:DataDirectory=" + data.Path,
-                "--Logging:Console:FormatterName=json",
-            },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        using Process server = Process.Start(start)!;
+        using Process server = ServerExecutable.Start(data.Path, "--Logging:Console:FormatterName=json");
         var lines = new List<string>();
         try
         {

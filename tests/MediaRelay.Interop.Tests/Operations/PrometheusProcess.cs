@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
-using System.Text;
 using System.Text.Json;
+
+using MediaRelay.Interop.Tests.Server;
 
 namespace MediaRelay.Interop.Tests.Operations;
 
@@ -22,7 +22,7 @@ public sealed class PrometheusProcess : IAsyncDisposable
 
     private readonly Process _process;
     private readonly string _directory;
-    private readonly StringBuilder _log = new();
+    private readonly ProcessOutput _output = new();
 
     private PrometheusProcess(Process process, string directory, string configPath, string baseUrl)
     {
@@ -39,16 +39,7 @@ public sealed class PrometheusProcess : IAsyncDisposable
     public HttpClient Http { get; }
 
     /// <summary>What Prometheus wrote to stdout and stderr so far.</summary>
-    public string Log
-    {
-        get
-        {
-            lock (_log)
-            {
-                return _log.ToString();
-            }
-        }
-    }
+    public string Log => _output.ToString();
 
     /// <summary>The configuration scraping <paramref name="target"/> (host:port) at <paramref name="scrapeInterval"/>.</summary>
     public static string Configuration(string target, TimeSpan scrapeInterval)
@@ -88,7 +79,7 @@ public sealed class PrometheusProcess : IAsyncDisposable
         string directory = Directory.CreateTempSubdirectory("mediarelay-prometheus-").FullName;
         string configPath = Path.Combine(directory, "prometheus.yml");
         await File.WriteAllTextAsync(configPath, Configuration(target, scrapeInterval ?? TimeSpan.FromSeconds(1)));
-        string baseUrl = $"http://127.0.0.1:{FreeTcpPort()}";
+        string baseUrl = $"http://127.0.0.1:{ProcessOutput.FreeTcpPort()}";
 
         var info = new ProcessStartInfo(executable)
         {
@@ -109,11 +100,8 @@ public sealed class PrometheusProcess : IAsyncDisposable
         }
         var process = new Process { StartInfo = info };
         var prometheus = new PrometheusProcess(process, directory, configPath, baseUrl);
-        process.OutputDataReceived += (_, e) => prometheus.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => prometheus.Append(e.Data);
         process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        prometheus._output.Capture(process);
 
         try
         {
@@ -187,25 +175,6 @@ public sealed class PrometheusProcess : IAsyncDisposable
             }
             await Task.Delay(200);
         }
-    }
-
-    private void Append(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-        lock (_log)
-        {
-            _log.AppendLine(line);
-        }
-    }
-
-    private static int FreeTcpPort()
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
     }
 
     public async ValueTask DisposeAsync()

@@ -19,25 +19,13 @@ public sealed class ProcessCall(ChromiumFixture chromium, ITestOutputHelper outp
             IBrowserContext context = await chromium.NewContextAsync();
             _contexts.Add(context);
             IPage page = await context.NewPageAsync();
-            page.PageError += (_, e) => Log($"[{name}] page error: {e}");
+            page.PageError += (_, e) => TestOutput.TryWrite(output, $"[{name}] page error: {e}");
             await page.GotoAsync(server.RoomUrl(roomId, name));
             Pages.Add(page);
         }
         foreach (IPage page in Pages)
         {
             await WebRtcStats.WaitForAsync(page, s => s.VideoFramesDecoded > 0 && s.AudioPacketsReceived > 0, TimeSpan.FromSeconds(20));
-        }
-    }
-
-    private void Log(string line)
-    {
-        try
-        {
-            output.WriteLine(line);
-        }
-        catch (InvalidOperationException)
-        {
-            // the test finished
         }
     }
 

@@ -1,8 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
-using System.Text;
 
 namespace MediaRelay.Interop.Tests.Server;
 
@@ -15,7 +12,7 @@ namespace MediaRelay.Interop.Tests.Server;
 public sealed class ServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
-    private readonly StringBuilder _log = new();
+    private readonly ProcessOutput _output = new();
 
     private ServerProcess(Process process, string baseUrl)
     {
@@ -36,7 +33,7 @@ public sealed class ServerProcess : IAsyncDisposable
         long? recordingFilesystemBytes = null, params string[] extraArgs)
     {
         string dll = ServerDll();
-        int httpPort = FreeTcpPort();
+        int httpPort = ProcessOutput.FreeTcpPort();
         string baseUrl = $"http://127.0.0.1:{httpPort}";
         var args = new List<string>
         {
@@ -78,11 +75,8 @@ public sealed class ServerProcess : IAsyncDisposable
         info.UseShellExecute = false;
         var process = new Process { StartInfo = info };
         var server = new ServerProcess(process, baseUrl);
-        process.OutputDataReceived += (_, e) => server.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => server.Append(e.Data);
         process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        server._output.Capture(process);
 
         var deadline = Stopwatch.StartNew();
         while (true)
@@ -113,16 +107,7 @@ public sealed class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>What the server wrote to stdout and stderr so far.</summary>
-    public string Log
-    {
-        get
-        {
-            lock (_log)
-            {
-                return _log.ToString();
-            }
-        }
-    }
+    public string Log => _output.ToString();
 
     public string RoomUrl(string roomId, string name) => $"{BaseUrl}/room/{roomId}?name={Uri.EscapeDataString(name)}";
 
@@ -131,18 +116,6 @@ public sealed class ServerProcess : IAsyncDisposable
     {
         _process.Kill(entireProcessTree: true);
         await _process.WaitForExitAsync();
-    }
-
-    private void Append(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-        lock (_log)
-        {
-            _log.AppendLine(line);
-        }
     }
 
     private static string ServerDll()
@@ -160,13 +133,6 @@ public sealed class ServerProcess : IAsyncDisposable
         }
         string dll = Path.Combine(directory.FullName, "src", "MediaRelay.Server", "bin", configuration, "net10.0", "MediaRelay.Server.dll");
         return File.Exists(dll) ? dll : throw new FileNotFoundException("Build the solution first (scripts/test.sh does).", dll);
-    }
-
-    private static int FreeTcpPort()
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
     }
 
     public async ValueTask DisposeAsync()

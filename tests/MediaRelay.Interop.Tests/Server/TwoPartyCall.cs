@@ -49,22 +49,10 @@ public sealed class TwoPartyCall : IAsyncDisposable
         IBrowserContext context = await chromium.NewContextAsync(options);
         _contexts.Add(context);
         IPage page = await context.NewPageAsync();
-        page.Console += (_, m) => Log(output, $"[{name}] console.{m.Type}: {m.Text}");
-        page.PageError += (_, e) => Log(output, $"[{name}] page error: {e}");
+        page.Console += (_, m) => TestOutput.TryWrite(output, $"[{name}] console.{m.Type}: {m.Text}");
+        page.PageError += (_, e) => TestOutput.TryWrite(output, $"[{name}] page error: {e}");
         await page.GotoAsync(Server.RoomUrl(room, name));
         return page;
-    }
-
-    private static void Log(ITestOutputHelper output, string line)
-    {
-        try
-        {
-            output.WriteLine(line);
-        }
-        catch (InvalidOperationException)
-        {
-            // the test finished; late console lines are dropped
-        }
     }
 
     public async ValueTask DisposeAsync()
