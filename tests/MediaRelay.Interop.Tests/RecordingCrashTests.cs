@@ -45,7 +45,16 @@ public sealed class RecordingCrashTests(ChromiumFixture chromium, ITestOutputHel
             Assert.Contains("recovered", RecordingApi.AuditActions(recording));
             Assert.Contains("finalized", RecordingApi.AuditActions(recording));
             // Listed when they began, so known after the crash: each participant's audio and video (one per layer).
-            Assert.Equal(4, recording["tracks"]!.AsArray().Select(t => ((string)t!["participantName"]!, (string)t["kind"]!)).Distinct().Count());
+            // Counted again from the journals: every participant's audio and video have their packets.
+            var recorded = recording["tracks"]!.AsArray()
+                .GroupBy(t => ((string)t!["participantName"]!, (string)t["kind"]!))
+                .ToDictionary(g => g.Key, g => g.Sum(t => (long)t!["packets"]!));
+            Assert.Equal(4, recorded.Count);
+            Assert.All(recorded, r => Assert.True(r.Value > (r.Key.Item2 == "audio" ? 250 : 300), $"{r.Key}: {r.Value} packets"));
+            // Stopped when the last packet was journaled, not when the server came back.
+            var started = DateTimeOffset.Parse((string)recording["startedAt"]!, System.Globalization.CultureInfo.InvariantCulture);
+            var stopped = DateTimeOffset.Parse((string)recording["stoppedAt"]!, System.Globalization.CultureInfo.InvariantCulture);
+            Assert.InRange((stopped - started).TotalSeconds, recordedSeconds - 1.0, recordedSeconds + 0.5);
 
             string[] files = await RecordingApi.DownloadAsync(restarted.Http, id, recording, Path.Combine(data, "download"));
             Assert.Equal(3, files.Length); // the room and one file per participant

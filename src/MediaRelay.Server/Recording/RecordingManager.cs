@@ -52,7 +52,14 @@ public sealed partial class RecordingManager(IOptions<MediaRelayOptions> options
         }
         foreach (RecordingEntry orphan in Catalog.List(state: RecordingState.Recording))
         {
-            Catalog.MarkStopped(orphan.Id, RecordingState.Finalizing, time.GetUtcNow(), "recovery", "the server stopped while recording");
+            // The counts a clean stop takes from the session, read back from the journals; stopped when the last
+            // packet was journaled.
+            var (journaled, lastArrival) = JournalCensus.Read(Path.Combine(_root, orphan.Id, "journals"), Keys);
+            foreach (JournalCensus.Track track in journaled)
+            {
+                Catalog.UpsertTrack(TrackEntryOf(orphan.Id, track.Number, track.Metadata, track.Packets, track.Bytes, 0));
+            }
+            Catalog.MarkStopped(orphan.Id, RecordingState.Finalizing, lastArrival ?? time.GetUtcNow(), "recovery", "the server stopped while recording");
             Audit("system", "recovered", orphan.Id, "finalizing journals left by a crash");
             BeginFinalize(orphan.Id, writerFailure: null);
         }
