@@ -35,21 +35,23 @@ public static unsafe class KernelArrivalClock
     }
 
     /// <summary>
-    /// The arrival of the datagram just received on <paramref name="fd"/>, in Stopwatch ticks, given the Stopwatch
-    /// time <paramref name="now"/> taken right after the receive; <paramref name="now"/> when the kernel has none.
+    /// The arrival of the datagram just received on <paramref name="fd"/>, in Stopwatch ticks;
+    /// <paramref name="fallback"/> (the caller's receive time) when the kernel has none.
     /// </summary>
-    public static long ArrivalTicks(int fd, long now)
+    public static long ArrivalTicks(int fd, long fallback)
     {
         Timespec stamp;
         if (ioctl(fd, SiocGStampNs, &stamp) != 0)
         {
-            return now;
+            return fallback;
         }
+        // Both clocks read together, after the ioctl, so the age is not off by the ioctl's own time.
+        long now = Stopwatch.GetTimestamp();
         long realtimeNow = (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) * 100;
         long age = realtimeNow - ((stamp.Seconds * NanosecondsPerSecond) + stamp.Nanoseconds);
         if (age <= 0 || age > MaxAgeNanoseconds)
         {
-            return now;
+            return fallback;
         }
         return now - (long)(age * TicksPerNanosecond);
     }
