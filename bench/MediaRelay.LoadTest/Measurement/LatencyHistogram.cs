@@ -1,33 +1,43 @@
+using System.Diagnostics;
+
 namespace MediaRelay.LoadTest.Measurement;
 
 /// <summary>
-/// Latency samples in 1 µs buckets up to 50 ms (one overflow bucket above). One writer (the receive thread); the
-/// controller copies the counts to subtract two snapshots, so a window needs no reset on the hot path.
+/// Latency samples in 1 µs buckets up to 50 ms, 100 µs buckets from there to 1 s (one overflow bucket above), and
+/// their exact sum. One writer (the receive thread); the controller copies the counts to subtract two snapshots,
+/// so a window needs no reset on the hot path.
 /// </summary>
 internal sealed class LatencyHistogram
 {
-    public const int BucketCount = 50_000;
+    /// <summary>Where the 1 µs buckets end and the 100 µs buckets begin (µs).</summary>
+    public const int FineLimitMicros = 50_000;
+    public const int CoarseWidthMicros = 100;
+    public const int LimitMicros = 1_000_000;
+    public const int BucketCount = FineLimitMicros + ((LimitMicros - FineLimitMicros) / CoarseWidthMicros);
 
     private readonly long[] _counts = new long[BucketCount + 1];
+    private long _sumTicks;
 
-    public void Record(double microseconds)
+    /// <summary>One sample of <paramref name="ticks"/> Stopwatch ticks.</summary>
+    public void Record(long ticks)
     {
-        int bucket = microseconds <= 0 ? 0 : microseconds >= BucketCount ? BucketCount : (int)microseconds;
+        double microseconds = ticks * 1_000_000.0 / Stopwatch.Frequency;
+        int bucket = microseconds <= 0 ? 0
+            : microseconds < FineLimitMicros ? (int)microseconds
+            : microseconds < LimitMicros ? FineLimitMicros + (int)((microseconds - FineLimitMicros) / CoarseWidthMicros)
+            : BucketCount;
         _counts[bucket]++;
+        _sumTicks += ticks;
     }
 
-    public long[] Snapshot() => (long[])_counts.Clone();
+    public LatencySnapshot Snapshot() => new((long[])_counts.Clone(), Volatile.Read(ref _sumTicks));
 
-    /// <summary>Counts recorded between two snapshots.</summary>
-    public static long[] Difference(long[] later, long[] earlier)
-    {
-        var result = new long[later.Length];
-        for (int i = 0; i < later.Length; i++)
-        {
-            result[i] = later[i] - earlier[i];
-        }
-        return result;
-    }
+    /// <summary>The lower edge of bucket <paramref name="i"/> in µs.</summary>
+    public static double LowerMicros(int i) =>
+        i <= FineLimitMicros ? i : FineLimitMicros + ((double)(i - FineLimitMicros) * CoarseWidthMicros);
+
+    /// <summary>The upper edge of bucket <paramref name="i"/> in µs (+∞ for the overflow bucket).</summary>
+    public static double UpperMicros(int i) => i >= BucketCount ? double.PositiveInfinity : LowerMicros(i + 1);
 
     public static long Total(long[] counts)
     {
@@ -39,7 +49,7 @@ internal sealed class LatencyHistogram
         return total;
     }
 
-    /// <summary>The smallest bucket value (µs) at or below which a fraction <paramref name="quantile"/> of samples lie.</summary>
+    /// <summary>The middle of the bucket at or below which a fraction <paramref name="quantile"/> of samples lie (µs).</summary>
     public static double Percentile(long[] counts, double quantile)
     {
         long total = Total(counts);
@@ -54,9 +64,30 @@ internal sealed class LatencyHistogram
             seen += counts[i];
             if (seen >= rank)
             {
-                return i + 0.5; // bucket i holds [i, i+1) µs
+                return i >= BucketCount ? LimitMicros : (LowerMicros(i) + UpperMicros(i)) / 2;
             }
         }
-        return counts.Length;
+        return LimitMicros;
+    }
+
+    /// <summary>
+    /// The samples counted into cumulative buckets of other upper bounds (seconds, ascending, the last +∞), as a
+    /// Prometheus histogram counts them: a bucket counts under every bound at or above its upper edge.
+    /// </summary>
+    public static double[] Cumulative(long[] counts, IReadOnlyList<double> upperBoundsSeconds)
+    {
+        var cumulative = new double[upperBoundsSeconds.Count];
+        long seen = 0;
+        int i = 0;
+        for (int b = 0; b < upperBoundsSeconds.Count; b++)
+        {
+            double bound = upperBoundsSeconds[b] * 1e6;
+            while (i < counts.Length && UpperMicros(i) <= bound)
+            {
+                seen += counts[i++];
+            }
+            cumulative[b] = seen;
+        }
+        return cumulative;
     }
 }

@@ -14,7 +14,10 @@ internal sealed class LoadWindow
     private readonly LoadGenerator _generator;
     private readonly ILoadTarget _target;
     private readonly List<(StreamStats Stream, long Expected, long Received)> _streams = [];
-    private long[] _latency = [];
+    private LatencySnapshot? _latency;
+    private long _kernelTimed;
+    private long _userTimed;
+    private long _receiveDelay;
     private long _sent;
     private long _forwarded;
     private double _serverCpu;
@@ -33,6 +36,12 @@ internal sealed class LoadWindow
     public static async Task<LoadWindow> BeginAsync(LoadGenerator generator, ILoadTarget target, CancellationToken cancel)
     {
         var window = new LoadWindow(generator, target);
+        // The tool's latency is snapshotted right before each scrape, at the start and at the end alike, so both
+        // windows shift by the same scrape time: the scrape runs on the server's core and delays the packets
+        // behind it, and a window that counts those on one side only would not compare.
+        window._latency = generator.Totals.Latency.Snapshot();
+        ReceiveTotals totals = generator.Totals;
+        (window._kernelTimed, window._userTimed, window._receiveDelay) = (totals.KernelTimedSamples, totals.UserTimedSamples, totals.ReceiveDelayTicks);
         window._counters = await target.ReadCountersAsync(cancel);
         foreach (LoadPeer peer in generator.Peers)
         {
@@ -41,7 +50,6 @@ internal sealed class LoadWindow
                 window._streams.Add((s, s.Expected, s.Received));
             }
         }
-        window._latency = generator.Totals.Latency.Snapshot();
         (window._sent, window._forwarded) = Count(generator);
         window._serverCpu = ProcessCpu.Seconds(target.ProcessId);
         window._generatorCpu = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
@@ -57,7 +65,11 @@ internal sealed class LoadWindow
         int collections = GC.CollectionCount(0) - _collections;
         double serverCpu = ProcessCpu.Seconds(_target.ProcessId) - _serverCpu;
         double generatorCpu = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - _generatorCpu;
-        long[] latency = LatencyHistogram.Difference(_generator.Totals.Latency.Snapshot(), _latency);
+        LatencySnapshot latency = _generator.Totals.Latency.Snapshot().Since(_latency!);
+        ReceiveTotals totals = _generator.Totals;
+        long kernelTimed = totals.KernelTimedSamples - _kernelTimed;
+        long userTimed = totals.UserTimedSamples - _userTimed;
+        long receiveDelay = totals.ReceiveDelayTicks - _receiveDelay;
         (long sent, long forwarded) = Count(_generator);
         long late = Interlocked.Read(ref _generator.LateSends) - _late;
         ServerCounters? counters = await _target.ReadCountersAsync(cancel);
@@ -89,12 +101,32 @@ internal sealed class LoadWindow
             double packets = counters.ForwardedPackets - _counters.ForwardedPackets;
             allocatedPerPacket = packets > 0 ? (counters.AllocatedBytes - _counters.AllocatedBytes) / packets : double.NaN;
         }
+        // The server's forward latency over the same window, and the tool's samples in the server's buckets.
+        PrometheusHistogram? server = counters?.ForwardLatency is { } end && _counters?.ForwardLatency is { } start
+            && end.UpperBounds.AsSpan().SequenceEqual(start.UpperBounds) ? end.Since(start) : null;
+        double toolP50InBuckets = double.NaN, toolP99InBuckets = double.NaN;
+        if (server is not null)
+        {
+            double[] cumulative = LatencyHistogram.Cumulative(latency.Counts, server.UpperBounds);
+            toolP50InBuckets = PrometheusHistogram.Quantile(server.UpperBounds, cumulative, 0.50) * 1e6;
+            toolP99InBuckets = PrometheusHistogram.Quantile(server.UpperBounds, cumulative, 0.99) * 1e6;
+        }
         return new StepResult(_target.Name, rooms, publishers, subscribers, seconds, (sent - _sent) / seconds, forwardedPps, loss,
-            LatencyHistogram.Percentile(latency, 0.50), LatencyHistogram.Percentile(latency, 0.99),
-            LatencyHistogram.Percentile(latency, 0.999), LatencyHistogram.Total(latency),
+            latency.Percentile(0.50), latency.Percentile(0.99), latency.Percentile(0.999), latency.Samples,
             jitterStreams > 0 ? jitterSum / jitterStreams * 1_000_000.0 / Stopwatch.Frequency : double.NaN,
             serverCpu / seconds, generatorCpu / seconds, gen0, allocatedPerPacket, late, collections,
-            counters is null ? double.NaN : counters.MaxLoopStallSeconds * 1e6);
+            counters is null ? double.NaN : counters.MaxLoopStallSeconds * 1e6)
+        {
+            LatencyMeanMicros = latency.MeanMicros,
+            ReceiveDelayMicros = kernelTimed > 0 ? receiveDelay * 1_000_000.0 / Stopwatch.Frequency / kernelTimed : double.NaN,
+            KernelTimedShare = kernelTimed + userTimed > 0 ? kernelTimed / (double)(kernelTimed + userTimed) : double.NaN,
+            ServerLatencyMeanMicros = server is null ? double.NaN : server.Mean * 1e6,
+            ServerLatencyP50Micros = server is null ? double.NaN : server.Quantile(0.50) * 1e6,
+            ServerLatencyP99Micros = server is null ? double.NaN : server.Quantile(0.99) * 1e6,
+            ServerLatencyCount = server is null ? double.NaN : server.Count,
+            LatencyP50InServerBucketsMicros = toolP50InBuckets,
+            LatencyP99InServerBucketsMicros = toolP99InBuckets,
+        };
     }
 
     private static (long Sent, long Forwarded) Count(LoadGenerator generator)

@@ -11,9 +11,22 @@ internal sealed class ReceiveTotals
     /// <summary>Every subscriber counts every packet but decrypts and times one packet in this many.</summary>
     public int SampleEvery { get; }
 
+    /// <summary>Send (in the payload) to the kernel's receive time of the datagram (user-space time when it has none).</summary>
     public LatencyHistogram Latency { get; } = new();
 
     public long UndecryptableSamples;
     public long UnmarkedSamples;
     public long Datagrams;
+
+    /// <summary>Timed samples that carried the kernel's receive time (SCM_TIMESTAMPNS).</summary>
+    public long KernelTimedSamples;
+
+    /// <summary>Timed samples without one, timed in user space instead.</summary>
+    public long UserTimedSamples;
+
+    /// <summary>
+    /// Σ over the kernel-timed samples of (user-space time − kernel time): how late the receive thread read and
+    /// decrypted the datagram. Old figure (user-space latency) = kernel latency + this, on average.
+    /// </summary>
+    public long ReceiveDelayTicks;
 }

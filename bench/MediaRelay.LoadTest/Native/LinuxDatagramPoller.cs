@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 
 namespace MediaRelay.LoadTest.Native;
@@ -7,11 +8,25 @@ namespace MediaRelay.LoadTest.Native;
 /// to <see cref="BatchSize"/> datagrams per system call. The load generator has hundreds of peers, each with its own
 /// socket (a peer is its 5-tuple), and one core: a blocking thread per socket or a completion per datagram would
 /// make the generator, not the server, the bottleneck. Buffers are pinned once; a poll allocates nothing.
+/// Each datagram comes with the kernel's receive time when its socket has SO_TIMESTAMPNS on (socket(7):
+/// an SCM_TIMESTAMPNS control message, a struct timespec of CLOCK_REALTIME), converted to Stopwatch ticks, so a
+/// latency ends where the datagram reached the socket, not where this thread woke up to read it.
 /// </summary>
 internal sealed unsafe class LinuxDatagramPoller : IDisposable
 {
     public const int BatchSize = 32;
     public const int DatagramCapacity = 1536;
+
+    /// <summary>Room for a few control messages per datagram: one SCM_TIMESTAMPNS is CMSG_SPACE(16) = 32 bytes.</summary>
+    public const int ControlCapacity = 64;
+
+    /// <summary>SOL_SOCKET and SO_TIMESTAMPNS (= SCM_TIMESTAMPNS) on x86-64 Linux (asm-generic/socket.h).</summary>
+    public const int SocketLevel = 1;
+    public const int TimestampNanoseconds = 35;
+
+    private const int ClockRealtime = 0;
+    private const long NanosecondsPerSecond = 1_000_000_000;
+    private const int ControlHeaderLength = 16; // struct cmsghdr: size_t cmsg_len, int cmsg_level, int cmsg_type
 
     private const int EpollCtlAdd = 1;
     private const int EpollCtlDel = 2;
@@ -23,6 +38,7 @@ internal sealed unsafe class LinuxDatagramPoller : IDisposable
 
     private readonly int _epoll;
     private readonly byte* _buffers;
+    private readonly byte* _controls;
     private readonly IoVector* _vectors;
     private readonly MultiMessageHeader* _headers;
     private readonly EpollEvent* _events;
@@ -36,6 +52,7 @@ internal sealed unsafe class LinuxDatagramPoller : IDisposable
             throw new InvalidOperationException("epoll_create1 failed: errno " + Marshal.GetLastPInvokeError());
         }
         _buffers = (byte*)NativeMemory.AllocZeroed((nuint)(BatchSize * DatagramCapacity));
+        _controls = (byte*)NativeMemory.AllocZeroed((nuint)(BatchSize * ControlCapacity));
         _vectors = (IoVector*)NativeMemory.AllocZeroed((nuint)(BatchSize * sizeof(IoVector)));
         _headers = (MultiMessageHeader*)NativeMemory.AllocZeroed((nuint)(BatchSize * sizeof(MultiMessageHeader)));
         _events = (EpollEvent*)NativeMemory.AllocZeroed((nuint)(MaxEvents * sizeof(EpollEvent)));
@@ -45,6 +62,7 @@ internal sealed unsafe class LinuxDatagramPoller : IDisposable
             _vectors[i].Length = DatagramCapacity;
             _headers[i].Header.Iov = &_vectors[i];
             _headers[i].Header.IovLength = 1;
+            _headers[i].Header.Control = _controls + (i * ControlCapacity);
         }
     }
 
@@ -64,9 +82,17 @@ internal sealed unsafe class LinuxDatagramPoller : IDisposable
         _ = epoll_ctl(_epoll, EpollCtlDel, fd, &ev);
     }
 
+    /// <summary>Asks the kernel to stamp every datagram the socket receives (setsockopt SO_TIMESTAMPNS).</summary>
+    public static bool EnableReceiveTimestamps(int fd)
+    {
+        int on = 1;
+        return setsockopt(fd, SocketLevel, TimestampNanoseconds, &on, sizeof(int)) == 0;
+    }
+
     /// <summary>
     /// Waits up to <paramref name="timeoutMillis"/> for readable sockets and hands every datagram they hold to
-    /// <paramref name="sink"/>; returns the number of datagrams delivered.
+    /// <paramref name="sink"/> with its kernel arrival time in Stopwatch ticks (0 when the kernel gave none);
+    /// returns the number of datagrams delivered.
     /// </summary>
     public int Poll<TSink>(int timeoutMillis, ref TSink sink) where TSink : struct, IDatagramSink
     {
@@ -89,6 +115,7 @@ internal sealed unsafe class LinuxDatagramPoller : IDisposable
                 for (int i = 0; i < BatchSize; i++)
                 {
                     _headers[i].Header.Flags = 0;
+                    _headers[i].Header.ControlLength = ControlCapacity; // the kernel sets it to what it wrote
                 }
                 int count = recvmmsg(fd, _headers, BatchSize, MsgDontWait, null);
                 if (count <= 0)
@@ -100,10 +127,24 @@ internal sealed unsafe class LinuxDatagramPoller : IDisposable
                     }
                     break; // EAGAIN: drained; other errors (ECONNREFUSED after an ICMP): try again next poll
                 }
+                // One pair of clock readings per batch converts every kernel time of the batch: the kernel's age of a
+                // datagram (CLOCK_REALTIME now - its stamp) taken back from the Stopwatch (CLOCK_MONOTONIC) now.
+                long stopwatchNow = Stopwatch.GetTimestamp();
+                TimeSpec realtime;
+                long realtimeNow = clock_gettime(ClockRealtime, &realtime) == 0
+                    ? (realtime.Seconds * NanosecondsPerSecond) + realtime.Nanoseconds
+                    : 0;
                 for (int i = 0; i < count; i++)
                 {
                     int length = (int)Math.Min(_headers[i].Length, DatagramCapacity);
-                    sink.OnDatagram(token, new Span<byte>(_buffers + (i * DatagramCapacity), length));
+                    long arrival = 0;
+                    long stamp = KernelTimestamp(in _headers[i].Header);
+                    if (stamp > 0 && realtimeNow > 0)
+                    {
+                        long age = Math.Clamp(realtimeNow - stamp, 0, NanosecondsPerSecond);
+                        arrival = stopwatchNow - (age * Stopwatch.Frequency / NanosecondsPerSecond); // ≤ 1e18: no overflow
+                    }
+                    sink.OnDatagram(token, new Span<byte>(_buffers + (i * DatagramCapacity), length), arrival);
                 }
                 delivered += count;
                 if (count < BatchSize)
@@ -115,6 +156,34 @@ internal sealed unsafe class LinuxDatagramPoller : IDisposable
         return delivered;
     }
 
+    /// <summary>
+    /// The SCM_TIMESTAMPNS control message's time in CLOCK_REALTIME nanoseconds, or 0 when there is none. Walks the
+    /// control messages as CMSG_FIRSTHDR/CMSG_NXTHDR do (cmsg(3): each padded to 8 bytes on x86-64).
+    /// </summary>
+    private static long KernelTimestamp(in MessageHeader header)
+    {
+        byte* control = (byte*)header.Control;
+        long available = (long)header.ControlLength;
+        long offset = 0;
+        while (offset + ControlHeaderLength <= available)
+        {
+            long length = (long)*(nuint*)(control + offset);
+            if (length < ControlHeaderLength || offset + length > available)
+            {
+                return 0;
+            }
+            int level = *(int*)(control + offset + 8);
+            int type = *(int*)(control + offset + 12);
+            if (level == SocketLevel && type == TimestampNanoseconds && length >= ControlHeaderLength + sizeof(TimeSpec))
+            {
+                TimeSpec* time = (TimeSpec*)(control + offset + ControlHeaderLength);
+                return (time->Seconds * NanosecondsPerSecond) + time->Nanoseconds;
+            }
+            offset += (length + 7) & ~7L;
+        }
+        return 0;
+    }
+
     public void Dispose()
     {
         if (_disposed)
@@ -124,6 +193,7 @@ internal sealed unsafe class LinuxDatagramPoller : IDisposable
         _disposed = true;
         _ = close(_epoll);
         NativeMemory.Free(_buffers);
+        NativeMemory.Free(_controls);
         NativeMemory.Free(_vectors);
         NativeMemory.Free(_headers);
         NativeMemory.Free(_events);
@@ -135,6 +205,13 @@ internal sealed unsafe class LinuxDatagramPoller : IDisposable
     {
         public uint Events;
         public ulong Data;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct TimeSpec
+    {
+        public long Seconds;
+        public long Nanoseconds;
     }
 
     [StructLayout(LayoutKind.Sequential)]
@@ -177,6 +254,12 @@ internal sealed unsafe class LinuxDatagramPoller : IDisposable
 
     [DllImport("libc", SetLastError = true)]
     private static extern int close(int fd);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int setsockopt(int fd, int level, int name, void* value, uint length);
+
+    [DllImport("libc")]
+    private static extern int clock_gettime(int clock, TimeSpec* time);
 }
 
 /// <summary>Where <see cref="LinuxDatagramPoller"/> delivers: maps a token to its socket and takes each datagram.</summary>
@@ -184,5 +267,6 @@ internal interface IDatagramSink
 {
     int FileDescriptorOf(ulong token);
 
-    void OnDatagram(ulong token, Span<byte> datagram);
+    /// <summary>One datagram; <paramref name="arrivalTicks"/> is the kernel's receive time in Stopwatch ticks, 0 if unknown.</summary>
+    void OnDatagram(ulong token, Span<byte> datagram, long arrivalTicks);
 }

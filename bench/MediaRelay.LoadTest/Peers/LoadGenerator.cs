@@ -153,11 +153,11 @@ internal sealed class LoadGenerator : IDisposable
             return token < (ulong)peers.Length ? peers[token].FileDescriptor : -1;
         }
 
-        public void OnDatagram(ulong token, Span<byte> datagram)
+        public void OnDatagram(ulong token, Span<byte> datagram, long arrivalTicks)
         {
             if (datagram.Length > 0)
             {
-                generator._peers[token].OnDatagram(datagram, generator.Totals);
+                generator._peers[token].OnDatagram(datagram, generator.Totals, arrivalTicks);
             }
         }
     }

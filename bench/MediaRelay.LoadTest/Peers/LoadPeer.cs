@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using MediaRelay.Dtls;
 using MediaRelay.LoadTest.Measurement;
+using MediaRelay.LoadTest.Native;
 using MediaRelay.Rtp;
 using MediaRelay.Rtp.Rtcp;
 using MediaRelay.Srtp;
@@ -52,6 +53,9 @@ internal sealed partial class LoadPeer : IDtlsPacketSender, IDtlsSessionListener
         Socket.Bind(new IPEndPoint(bindAddress, 0));
         LocalEndPoint = (IPEndPoint)Socket.LocalEndPoint!;
         FileDescriptor = (int)Socket.SafeHandle.DangerousGetHandle();
+        // The kernel stamps each datagram's arrival (socket(7) SO_TIMESTAMPNS): latency ends at the socket, not at
+        // the generator's wake-up. Without it the receive thread's own time is used.
+        KernelTimestamps = LinuxDatagramPoller.EnableReceiveTimestamps(FileDescriptor);
         AudioSsrc = (uint)Random.Shared.Next(1, int.MaxValue);
         VideoSsrc = AudioSsrc + 1;
     }
@@ -61,6 +65,9 @@ internal sealed partial class LoadPeer : IDtlsPacketSender, IDtlsSessionListener
     public int Room { get; }
     public Socket Socket { get; }
     public int FileDescriptor { get; }
+
+    /// <summary>Whether the socket has SO_TIMESTAMPNS on.</summary>
+    public bool KernelTimestamps { get; }
     public IPEndPoint LocalEndPoint { get; }
     public IceClient Ice { get; } = new();
     public uint AudioSsrc { get; }
@@ -127,8 +134,11 @@ internal sealed partial class LoadPeer : IDtlsPacketSender, IDtlsSessionListener
         _dtls.Start();
     }
 
-    /// <summary>Receive thread: one datagram from the server, demultiplexed by its first byte (RFC 7983 §7).</summary>
-    public void OnDatagram(Span<byte> datagram, ReceiveTotals totals)
+    /// <summary>
+    /// Receive thread: one datagram from the server, demultiplexed by its first byte (RFC 7983 §7);
+    /// <paramref name="arrivalTicks"/> is the kernel's receive time (Stopwatch ticks), 0 when unknown.
+    /// </summary>
+    public void OnDatagram(Span<byte> datagram, ReceiveTotals totals, long arrivalTicks)
     {
         byte first = datagram[0];
         if (first < 4)
@@ -154,7 +164,7 @@ internal sealed partial class LoadPeer : IDtlsPacketSender, IDtlsSessionListener
             }
             else
             {
-                OnRtp(datagram, totals);
+                OnRtp(datagram, totals, arrivalTicks);
             }
         }
         else
@@ -163,7 +173,7 @@ internal sealed partial class LoadPeer : IDtlsPacketSender, IDtlsSessionListener
         }
     }
 
-    private void OnRtp(Span<byte> datagram, ReceiveTotals totals)
+    private void OnRtp(Span<byte> datagram, ReceiveTotals totals, long arrivalTicks)
     {
         if (datagram.Length < RtpPacket.FixedHeaderLength)
         {
@@ -207,8 +217,20 @@ internal sealed partial class LoadPeer : IDtlsPacketSender, IDtlsSessionListener
             return;
         }
         stream.Publisher = publisher;
-        long transit = Stopwatch.GetTimestamp() - sentTicks;
-        totals.Latency.Record(transit * 1_000_000.0 / Stopwatch.Frequency);
+        long now = Stopwatch.GetTimestamp();
+        long arrival = now;
+        if (arrivalTicks != 0)
+        {
+            arrival = arrivalTicks;
+            totals.KernelTimedSamples++;
+            totals.ReceiveDelayTicks += now - arrivalTicks;
+        }
+        else
+        {
+            totals.UserTimedSamples++;
+        }
+        long transit = arrival - sentTicks;
+        totals.Latency.Record(transit);
         stream.OnTransit(transit);
     }
 

@@ -27,6 +27,10 @@ internal sealed record LoadRoom(int Number, IReadOnlyList<LoadPeer> Publishers, 
 
 internal sealed record LoadContext(DtlsCertificate Certificate, ushort SrtpProfile, LoadGenerator Generator);
 
-/// <summary>Counters scraped from the server: forwarded packets, garbage collections, bytes allocated.</summary>
+/// <summary>
+/// Counters scraped from the server: forwarded packets, garbage collections, bytes allocated, and its own
+/// forward-latency histogram (mediarelay_forward_latency_seconds) when it exports one.
+/// </summary>
 internal sealed record ServerCounters(double ForwardedPackets, double Gen0Collections, double Gen1Collections,
-    double Gen2Collections, double AllocatedBytes, double MaxLoopStallSeconds);
+    double Gen2Collections, double AllocatedBytes, double MaxLoopStallSeconds,
+    Measurement.PrometheusHistogram? ForwardLatency = null);

@@ -225,7 +225,8 @@ internal sealed class MediaRelayTarget(string repositoryRoot, string cpuList, st
             values.GetValueOrDefault("dotnet_collection_count_total{generation=\"1\"}"),
             values.GetValueOrDefault("dotnet_collection_count_total{generation=\"2\"}"),
             values.GetValueOrDefault("mediarelay_allocated_bytes_total", double.NaN),
-            values.GetValueOrDefault("mediarelay_media_loop_max_stall_seconds", double.NaN));
+            values.GetValueOrDefault("mediarelay_media_loop_max_stall_seconds", double.NaN),
+            PrometheusHistogram.Read(values, "mediarelay_forward_latency_seconds"));
     }
 
     private static int FreePort(SocketType type, ProtocolType protocol)
