@@ -23,8 +23,7 @@ public sealed class BadInputDuringCallTests(ChromiumFixture chromium, ITestOutpu
     public async Task CallSurvivesGarbageAtEveryLayer()
     {
         await using var call = await TwoPartyCall.StartAsync(chromium, output, "icu-2");
-        await WebRtcStats.WaitForAsync(call.PageA, s => s.VideoFramesDecoded > 0 && s.AudioPacketsReceived > 0, MediaTimeout);
-        await WebRtcStats.WaitForAsync(call.PageB, s => s.VideoFramesDecoded > 0 && s.AudioPacketsReceived > 0, MediaTimeout);
+        await call.WaitForMediaAsync(MediaTimeout);
         var mediaPort = new IPEndPoint(IPAddress.Loopback, ((IPEndPoint)call.Server.Media.Socket.LocalEndPoint).Port);
         var before = Snapshot();
 

@@ -23,8 +23,7 @@ public sealed class RecordingNetworkDropTests(ChromiumFixture chromium, ITestOut
     public async Task HalfASecondNetworkDrop_LeavesOneContinuousRecording()
     {
         await using var call = await TwoPartyCall.StartAsync(chromium, output, "drop-ward");
-        await WebRtcStats.WaitForAsync(call.PageA, s => s.VideoFramesDecoded > 0 && s.AudioPacketsReceived > 0, TimeSpan.FromSeconds(15));
-        await WebRtcStats.WaitForAsync(call.PageB, s => s.VideoFramesDecoded > 0 && s.AudioPacketsReceived > 0, TimeSpan.FromSeconds(15));
+        await call.WaitForMediaAsync(TimeSpan.FromSeconds(15));
         using var http = new HttpClient { BaseAddress = new Uri(call.Server.BaseUrl) };
         int[] portsB = await call.PageB.EvaluateAsync<int[]>(
             "async () => { const ports = []; for (const pc of window.__peerConnections) { (await pc.getStats())" +

@@ -24,8 +24,7 @@ public sealed class RecordingTests(ChromiumFixture chromium, ITestOutputHelper o
     public async Task TenSecondsOfATwoPageCallBecomeFilesFfprobeReads()
     {
         await using var call = await TwoPartyCall.StartAsync(chromium, output, "rec-ward");
-        await WebRtcStats.WaitForAsync(call.PageA, s => s.VideoFramesDecoded > 0 && s.AudioPacketsReceived > 0, TimeSpan.FromSeconds(15));
-        await WebRtcStats.WaitForAsync(call.PageB, s => s.VideoFramesDecoded > 0 && s.AudioPacketsReceived > 0, TimeSpan.FromSeconds(15));
+        await call.WaitForMediaAsync(TimeSpan.FromSeconds(15));
         using var http = new HttpClient { BaseAddress = new Uri(call.Server.BaseUrl) };
 
         // Without consent the server refuses, naming who has not consented. Dr A consents in the page; Dr B's

@@ -43,6 +43,13 @@ public sealed class TwoPartyCall : IAsyncDisposable
         return call;
     }
 
+    /// <summary>Waits until both pages decode video and receive audio from each other.</summary>
+    public async Task WaitForMediaAsync(TimeSpan timeout)
+    {
+        await WebRtcStats.WaitForAsync(PageA, s => s.VideoFramesDecoded > 0 && s.AudioPacketsReceived > 0, timeout);
+        await WebRtcStats.WaitForAsync(PageB, s => s.VideoFramesDecoded > 0 && s.AudioPacketsReceived > 0, timeout);
+    }
+
     public async Task<IPage> OpenAsync(ChromiumFixture chromium, ITestOutputHelper output, string room, string name,
         BrowserTypeLaunchPersistentContextOptions? options = null)
     {
