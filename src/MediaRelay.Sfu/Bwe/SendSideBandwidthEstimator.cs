@@ -5,8 +5,10 @@ namespace MediaRelay.Sfu.Bwe;
 /// <summary>
 /// Send-side bandwidth estimate from transport-wide feedback (draft-holmer-rmcat-transport-wide-cc-extensions-01,
 /// control per draft-ietf-rmcat-gcc-02 §5–6). Estimate = min(delay-based, loss-based), clamped to the options.
-/// <para>Delay-based: sent packets are grouped into 5 ms send bursts; each completed group's arrival-minus-send delta
-/// against the previous group feeds a <see cref="TrendlineEstimator"/>. Over-use: estimate = 0.85 × acked rate
+/// <para>Delay-based: sent packets are grouped into 5 ms send bursts (§5.2), and a packet that arrives within 5 ms of
+/// its group's last arrival while its delay variation is negative joins that group too, up to 100 ms of arrivals:
+/// a receiver whose network thread stalled stamps a backlog of packets at once, which is no queue on the path.
+/// Each completed group's arrival-minus-send delta against the previous group feeds a <see cref="TrendlineEstimator"/>. Over-use: estimate = 0.85 × acked rate
 /// (at most once per 200 ms; within 1.5 s of the last cut only while we still send ≥ 0.9 × estimate or ≥ 1.1 × acked)
 /// and the acked rate is remembered as the link capacity. Under-use: hold. Normal: increase, additively by one
 /// 1200-byte packet per 150 ms response time (64 kbps/s) while a capacity is known, else multiplicatively by 25 %/s;
@@ -26,6 +28,8 @@ public sealed class SendSideBandwidthEstimator
     public const int HistorySize = 4096;
     private const int HistoryMask = HistorySize - 1;
     private const long GroupSpanMicros = 5_000;
+    private const long BurstArrivalMicros = 5_000;
+    private const long MaxBurstMicros = 100_000;
     private const double DecreaseFactor = 0.85;
     private const long DecreaseIntervalMicros = 200_000;
     private const double AdditiveBitsPerSecond = 1200 * 8 / 0.15;
@@ -40,6 +44,7 @@ public sealed class SendSideBandwidthEstimator
     private const double LossLow = 0.02;
     private const long LossDecreaseIntervalMicros = 300_000;
     private const long MaxIncreaseStepMicros = 1_000_000;
+    private const long CongestionMemoryMicros = 2_000_000;
 
     private readonly BandwidthEstimatorOptions _options;
     private readonly TrendlineEstimator _trendline = new();
@@ -62,6 +67,7 @@ public sealed class SendSideBandwidthEstimator
 
     private bool _groupOpen;
     private long _groupFirstSend;
+    private long _groupFirstArrival;
     private long _groupLastSend;
     private long _groupLastArrival;
     private bool _hasPreviousGroup;
@@ -95,6 +101,18 @@ public sealed class SendSideBandwidthEstimator
     public long LossBasedBitsPerSecond => (long)_lossBased;
 
     public BandwidthUsage Usage => _trendline.State;
+
+    /// <summary>Delay- or loss-based cuts of the estimate so far.</summary>
+    public int Decreases { get; private set; }
+
+    /// <summary>
+    /// Whether the path signalled congestion lately: the delay trend over-uses now, or the estimate was cut (delay- or
+    /// loss-based) within the last 2 s. Otherwise an estimate below what the subscriber now wants means only that the
+    /// demand grew (a publisher's encoder ramped up) faster than the app-limited estimate followed it.
+    /// </summary>
+    public bool IsCongested(long nowMicros) =>
+        _trendline.State == BandwidthUsage.Overusing
+        || nowMicros - Math.Max(_lastDecrease, _lastLossDecrease) < CongestionMemoryMicros;
 
     /// <summary>Acked throughput over the last 500 ms of arrivals, or 0 before 100 ms of history.</summary>
     public long AckedBitsPerSecond
@@ -238,7 +256,7 @@ public sealed class SendSideBandwidthEstimator
         {
             return; // reordered from an earlier group: no delay sample
         }
-        if (send - _groupFirstSend <= GroupSpanMicros)
+        if (send - _groupFirstSend <= GroupSpanMicros || BelongsToBurst(send, arrival))
         {
             _groupLastSend = Math.Max(_groupLastSend, send);
             _groupLastArrival = Math.Max(_groupLastArrival, arrival);
@@ -255,10 +273,22 @@ public sealed class SendSideBandwidthEstimator
         StartGroup(send, arrival);
     }
 
+    /// <summary>
+    /// draft-ietf-rmcat-gcc-02 §5.2: a packet arriving less than 5 ms after the group's last one, with a negative
+    /// inter-group delay variation, belongs to the group (bounded to 100 ms of arrivals).
+    /// </summary>
+    private bool BelongsToBurst(long send, long arrival)
+    {
+        long arrivalDelta = arrival - _groupLastArrival;
+        long propagationDelta = arrivalDelta - (send - _groupLastSend);
+        return propagationDelta < 0 && arrivalDelta <= BurstArrivalMicros && arrival - _groupFirstArrival < MaxBurstMicros;
+    }
+
     private void StartGroup(long send, long arrival)
     {
         _groupOpen = true;
         _groupFirstSend = send;
+        _groupFirstArrival = arrival;
         _groupLastSend = send;
         _groupLastArrival = arrival;
     }
@@ -277,6 +307,7 @@ public sealed class SendSideBandwidthEstimator
                         : (0.8 * _capacity) + (0.2 * acked);
                     _delayBased = Math.Min(_delayBased, DecreaseFactor * acked);
                     _lastDecrease = now;
+                    Decreases++;
                 }
                 break;
             case BandwidthUsage.Normal:
@@ -360,6 +391,7 @@ public sealed class SendSideBandwidthEstimator
             {
                 _lossBased = Math.Min(_lossBased, _delayBased) * (1 - (0.5 * _lastLossFraction));
                 _lastLossDecrease = now;
+                Decreases++;
             }
         }
         if (_lastLossFraction < LossLow && _lastUpdate != long.MinValue)

@@ -59,6 +59,14 @@ internal sealed class LinkSimulation
 
     public long PaddingPacketsSent { get; private set; }
 
+    /// <summary>
+    /// A receiver whose network thread stalls for <see cref="ReceiverStallMicros"/> every this often (0: never):
+    /// packets arriving meanwhile are stamped together when it wakes, as a CPU-starved browser does.
+    /// </summary>
+    public long ReceiverStallEveryMicros { get; init; }
+
+    public long ReceiverStallMicros { get; init; }
+
     /// <summary>Packets lost at random or dropped at the full queue.</summary>
     public long PacketsLost { get; private set; }
 
@@ -79,10 +87,12 @@ internal sealed class LinkSimulation
             {
                 SendAppLimited();
             }
-            while (_inFlight.Count > 0 && _inFlight.Peek().At <= Now)
+            bool stalled = ReceiverStallEveryMicros > 0 && Now % ReceiverStallEveryMicros < ReceiverStallMicros;
+            for (int backlog = 0; !stalled && _inFlight.Count > 0 && _inFlight.Peek().At <= Now; backlog++)
             {
                 var p = _inFlight.Dequeue();
-                _recorder.OnPacket(p.Seq, p.Arrival + RemoteOffsetMicros);
+                long stamped = Math.Max(p.Arrival, Now - 1000 + (backlog * 10));
+                _recorder.OnPacket(p.Seq, stamped + RemoteOffsetMicros);
             }
             if (Now >= _nextFeedback)
             {

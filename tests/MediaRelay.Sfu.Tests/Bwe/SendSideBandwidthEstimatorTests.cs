@@ -67,6 +67,54 @@ public class SendSideBandwidthEstimatorTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void CongestionIsSignalledByACutAndForgottenTwoSecondsLater()
+    {
+        // App-limited on a wide link: the estimate follows the media, nothing is cut, nothing reads as congestion.
+        var sim = new LinkSimulation(NewEstimator(300_000)) { CapacityBitsPerSecond = 5_000_000, Layers = [150_000, 400_000, 900_000] };
+        bool everCongested = false;
+        sim.Run(20 * Second, (now, _) => everCongested |= sim.Estimator.IsCongested(now));
+        output.WriteLine($"wide link: estimate {sim.Estimator.EstimateBitsPerSecond}, cuts {sim.Estimator.Decreases}");
+        Assert.False(everCongested);
+        Assert.Equal(0, sim.Estimator.Decreases);
+
+        // The link narrows below the layer being sent: the estimate is cut, and the path reads congested.
+        sim.CapacityBitsPerSecond = 500_000;
+        long congestedAt = -1;
+        sim.Run(sim.Now + (5 * Second), (now, _) =>
+        {
+            if (congestedAt < 0 && sim.Estimator.IsCongested(now))
+            {
+                congestedAt = now;
+            }
+        });
+        output.WriteLine($"narrowed: congested after {(congestedAt - (20 * Second)) / 1e6} s, cuts {sim.Estimator.Decreases}");
+        Assert.InRange(congestedAt, 20 * Second, 23 * Second);
+        Assert.True(sim.Estimator.Decreases > 0);
+
+        // A wide link again: once the probes have lifted the estimate, the cut is forgotten.
+        sim.CapacityBitsPerSecond = 5_000_000;
+        sim.Run(sim.Now + (20 * Second));
+        Assert.False(sim.Estimator.IsCongested(sim.Now));
+    }
+
+    [Fact]
+    public void AReceiverThatStallsAndStampsItsBacklogAtOnceIsNoCongestion()
+    {
+        // 60 ms stalls every 700 ms, as a browser starved of CPU: each backlog arrives as one burst (§5.2 grouping).
+        var sim = new LinkSimulation(NewEstimator(300_000))
+        {
+            CapacityBitsPerSecond = 5_000_000, Layers = [150_000, 400_000, 900_000],
+            ReceiverStallEveryMicros = 700_000, ReceiverStallMicros = 60_000,
+        };
+        bool everCongested = false;
+        sim.Run(30 * Second, (now, _) => everCongested |= now > 5 * Second && sim.Estimator.IsCongested(now));
+        output.WriteLine($"stalling receiver: estimate {sim.Estimator.EstimateBitsPerSecond}, cuts {sim.Estimator.Decreases}, media {sim.MediaBitsPerSecond}");
+        Assert.Equal(0, sim.Estimator.Decreases);
+        Assert.False(everCongested);
+        Assert.Equal(900_000, sim.MediaBitsPerSecond);
+    }
+
+    [Fact]
     public void RandomLossLowersTheEstimate()
     {
         var clean = new LinkSimulation(NewEstimator(), seed: 3);
