@@ -52,7 +52,7 @@ public sealed class BandwidthAllocationTests
     [Fact]
     public void Enough_bandwidth_lifts_every_cap_and_reports_what_the_subscriber_wants()
     {
-        long desired = BitrateAllocator.Allocate([_cameraConsumer, _shareConsumer], 10_000_000, _now);
+        long desired = BitrateAllocator.Allocate([_cameraConsumer, _shareConsumer], 10_000_000, _now, congested: true);
 
         Assert.Equal(int.MaxValue, _cameraConsumer.MaxLayer);
         Assert.Equal(int.MaxValue, _shareConsumer.MaxLayer);
@@ -62,13 +62,13 @@ public sealed class BandwidthAllocationTests
     [Fact]
     public void A_narrow_path_serves_the_share_first_and_caps_the_camera_low()
     {
-        long desired = BitrateAllocator.Allocate([_cameraConsumer, _shareConsumer], 1_500_000, _now);
+        long desired = BitrateAllocator.Allocate([_cameraConsumer, _shareConsumer], 1_500_000, _now, congested: true);
 
         // The share's top layer (1.12 M) goes first; the camera (forwarding its top layer so far) steps down to
         // the middle one (256 k), which still fits in 1.5 M; its top layer would not.
         Assert.Equal(int.MaxValue, _shareConsumer.MaxLayer);
         Assert.Equal(1, _cameraConsumer.MaxLayer);
-        BitrateAllocator.Allocate([_cameraConsumer, _shareConsumer], 1_300_000, _now);
+        BitrateAllocator.Allocate([_cameraConsumer, _shareConsumer], 1_300_000, _now, congested: true);
         Assert.Equal((int.MaxValue, 0), (_shareConsumer.MaxLayer, _cameraConsumer.MaxLayer));
         Assert.True(desired > 2_000_000);
     }
@@ -76,16 +76,16 @@ public sealed class BandwidthAllocationTests
     [Fact]
     public void A_capped_consumer_forwards_the_best_layer_under_its_cap_from_its_keyframe()
     {
-        BitrateAllocator.Allocate([_cameraConsumer], 500_000, _now);
+        BitrateAllocator.Allocate([_cameraConsumer], 500_000, _now, congested: true);
         Assert.Equal(1, _cameraConsumer.MaxLayer); // 256 k fits under 425 k; 1.12 M does not
         RunFor(seconds: 1, keyFrameEvery: 10);
         Assert.Equal(1, _cameraConsumer.CurrentLayer);
 
-        BitrateAllocator.Allocate([_cameraConsumer], 120_000, _now);
+        BitrateAllocator.Allocate([_cameraConsumer], 120_000, _now, congested: true);
         RunFor(seconds: 1, keyFrameEvery: 10);
         Assert.Equal(0, _cameraConsumer.CurrentLayer);
 
-        BitrateAllocator.Allocate([_cameraConsumer], 5_000_000, _now);
+        BitrateAllocator.Allocate([_cameraConsumer], 5_000_000, _now, congested: true);
         RunFor(seconds: 1, keyFrameEvery: 10);
         Assert.Equal(2, _cameraConsumer.CurrentLayer);
     }
@@ -93,19 +93,44 @@ public sealed class BandwidthAllocationTests
     [Fact]
     public void Keeping_a_layer_needs_it_to_fit_but_climbing_to_it_needs_headroom()
     {
-        long top = _camera.Layers[2].BitsPerSecond;
-        BitrateAllocator.Allocate([_cameraConsumer], 10_000_000, _now);
-        RunFor(seconds: 1, keyFrameEvery: 10);
-        Assert.Equal(2, _cameraConsumer.CurrentLayer);
+        long top = ForwardTheTopLayer();
 
-        BitrateAllocator.Allocate([_cameraConsumer], (long)(top * 1.05), _now);
+        BitrateAllocator.Allocate([_cameraConsumer], (long)(top * 1.05), _now, congested: true);
         Assert.Equal(int.MaxValue, _cameraConsumer.MaxLayer); // it fits: stay
 
-        BitrateAllocator.Allocate([_cameraConsumer], 500_000, _now);
+        BitrateAllocator.Allocate([_cameraConsumer], 500_000, _now, congested: true);
         RunFor(seconds: 1, keyFrameEvery: 10);
         Assert.Equal(1, _cameraConsumer.CurrentLayer);
-        BitrateAllocator.Allocate([_cameraConsumer], (long)(top * 1.05), _now);
+        BitrateAllocator.Allocate([_cameraConsumer], (long)(top * 1.05), _now, congested: true);
         Assert.Equal(1, _cameraConsumer.MaxLayer); // the same budget is not enough to climb back
+    }
+
+    [Fact]
+    public void Without_congestion_a_publisher_ramping_up_does_not_push_a_subscriber_down()
+    {
+        long top = ForwardTheTopLayer();
+
+        // The estimate trails the top layer by a third (the encoder ramped up): with no congestion the layer stays...
+        BitrateAllocator.Allocate([_cameraConsumer], (long)(top * 0.75), _now, congested: false);
+        Assert.Equal(int.MaxValue, _cameraConsumer.MaxLayer);
+        // ...not beyond 1.5 × the estimate...
+        BitrateAllocator.Allocate([_cameraConsumer], (long)(top * 0.6), _now, congested: false);
+        Assert.Equal(1, _cameraConsumer.MaxLayer);
+        // ...and once the link shows congestion, the same estimate as before is too little.
+        BitrateAllocator.Allocate([_cameraConsumer], 10_000_000, _now, congested: false);
+        BitrateAllocator.Allocate([_cameraConsumer], (long)(top * 0.75), _now, congested: true);
+        Assert.Equal(1, _cameraConsumer.MaxLayer);
+    }
+
+    [Fact]
+    public void Without_congestion_climbing_still_needs_headroom()
+    {
+        BitrateAllocator.Allocate([_cameraConsumer], 500_000, _now, congested: true);
+        RunFor(seconds: 1, keyFrameEvery: 10);
+        Assert.Equal(1, _cameraConsumer.CurrentLayer);
+
+        BitrateAllocator.Allocate([_cameraConsumer], (long)(_camera.Layers[2].BitsPerSecond * 1.05), _now, congested: false);
+        Assert.Equal(1, _cameraConsumer.MaxLayer);
     }
 
     [Fact]
@@ -118,10 +143,19 @@ public sealed class BandwidthAllocationTests
             before = GC.GetAllocatedBytesForCurrentThread();
             for (int i = 0; i < 10_000; i++)
             {
-                BitrateAllocator.Allocate(consumers, 300_000 + i * 300, _now);
+                BitrateAllocator.Allocate(consumers, 300_000 + i * 300, _now, congested: true);
             }
         }
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    /// <summary>Plenty of bandwidth for a second: the camera consumer forwards the top layer; returns its rate.</summary>
+    private long ForwardTheTopLayer()
+    {
+        BitrateAllocator.Allocate([_cameraConsumer], 10_000_000, _now, congested: false);
+        RunFor(seconds: 1, keyFrameEvery: 10);
+        Assert.Equal(2, _cameraConsumer.CurrentLayer);
+        return _camera.Layers[2].BitsPerSecond;
     }
 
     /// <summary>30 fps on every layer of both producers, ticking the producers every 20 ms as the media loop does.</summary>

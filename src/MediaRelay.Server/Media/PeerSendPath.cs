@@ -68,7 +68,7 @@ internal sealed class PeerSendPath : IPacedTransport
     public string Describe() =>
         $"{_estimator.EstimateBitsPerSecond / 1000}k (delay {_estimator.DelayBasedBitsPerSecond / 1000}k, loss " +
         $"{_estimator.LossBasedBitsPerSecond / 1000}k at {_estimator.LossFraction:P1}, {_estimator.Usage}, acked " +
-        $"{_estimator.AckedBitsPerSecond / 1000}k, lost again {_estimator.ReportedLostAgain}), pacer {_pacer.QueuedPackets} queued";
+        $"{_estimator.AckedBitsPerSecond / 1000}k, lost again {_estimator.ReportedLostAgain}, cuts {_estimator.Decreases}), pacer {_pacer.QueuedPackets} queued";
 
     public bool Send(byte[] buffer, int length, PacketPriority priority) =>
         _pacer.Send(buffer, length, priority, Stopwatch.GetTimestamp());
@@ -133,7 +133,7 @@ internal sealed class PeerSendPath : IPacedTransport
         {
             _nextAllocation = now + AllocationIntervalTicks;
             long estimate = _estimator.EstimateBitsPerSecond;
-            _desired = BitrateAllocator.Allocate(media.Consumers, estimate, now);
+            _desired = BitrateAllocator.Allocate(media.Consumers, estimate, now, _estimator.IsCongested(StopwatchTicks.ToMicroseconds(now)));
             _pacer.SetRate((long)(estimate * PacingFactor));
             MediaMetrics.ObserveSubscriberEstimate(estimate);
         }

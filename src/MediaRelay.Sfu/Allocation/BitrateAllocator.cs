@@ -5,7 +5,11 @@ namespace MediaRelay.Sfu.Allocation;
 /// draft-ietf-rmcat-gcc-02 §5: the sender must not exceed the estimate). Audio is kept whole; every video starts
 /// on its lowest active layer and is raised a layer at a time while the sum fits: the screen or medical-image share as far as
 /// it goes first, then the cameras in turn. Raising a consumer above the layer it forwards now needs 15% headroom so
-/// a noisy estimate does not flap it between layers; keeping the current layer needs only that it fits.
+/// a noisy estimate does not flap it between layers; keeping the current layer needs only that it fits, and while the
+/// path shows no congestion, that it fits in 1.5 × the budget: an app-limited estimate sits just above what was sent,
+/// so when a publisher's encoder ramps up, the estimate trails the demand without any sign that the link is short.
+/// Sending the extra is then the probe; if the link is short, the delay trend or loss says so, the estimate is cut
+/// and the next allocation (congested) steps down.
 /// Media loop only; allocation-free.
 /// </summary>
 public static class BitrateAllocator
@@ -14,13 +18,16 @@ public static class BitrateAllocator
     public const long AudioFloorBitsPerSecond = 40_000;
 
     private const double UpgradeHeadroom = 0.85;
+    private const double UncongestedHold = 1.5;
     private const int MaxVideo = 64;
 
     /// <summary>
     /// Sets each video consumer's <see cref="Consumer.MaxLayer"/> for <paramref name="availableBitsPerSecond"/>;
     /// returns the bits per second the subscriber would receive with no limit (what probing should aim for).
+    /// <paramref name="congested"/>: the estimator saw over-use or cut the estimate lately
+    /// (<see cref="Bwe.SendSideBandwidthEstimator.IsCongested"/>); only then must a kept layer fit the budget itself.
     /// </summary>
-    public static long Allocate(ReadOnlySpan<Consumer> consumers, long availableBitsPerSecond, long now)
+    public static long Allocate(ReadOnlySpan<Consumer> consumers, long availableBitsPerSecond, long now, bool congested)
     {
         long desired = 0;
         long budget = availableBitsPerSecond;
@@ -73,7 +80,8 @@ public static class BitrateAllocator
                     }
                     int next = NextActive(c, assigned[v], wanted[v], now);
                     long delta = Rate(c, next) - Rate(c, assigned[v]);
-                    double allowed = next > c.CurrentLayer ? budget * UpgradeHeadroom : budget;
+                    double allowed = next > c.CurrentLayer ? budget * UpgradeHeadroom
+                        : congested ? budget : budget * UncongestedHold;
                     if (spend + delta <= allowed)
                     {
                         spend += delta;
