@@ -87,30 +87,17 @@ internal sealed class LoadWindow
                 jitterStreams++;
             }
         }
-        double loss = expected > 0 ? Math.Max(0, expected - received) / (double)expected : 1;
+        double loss = LossRatio(expected, received);
         int publishers = 0, subscribers = 0;
         foreach (LoadPeer peer in _generator.Peers)
         {
             _ = peer.Kind == PeerKind.Publisher ? publishers++ : subscribers++;
         }
         double forwardedPps = (forwarded - _forwarded) / seconds;
-        double gen0 = double.NaN, allocatedPerPacket = double.NaN;
-        if (_counters is not null && counters is not null)
-        {
-            gen0 = counters.Gen0Collections - _counters.Gen0Collections;
-            double packets = counters.ForwardedPackets - _counters.ForwardedPackets;
-            allocatedPerPacket = packets > 0 ? (counters.AllocatedBytes - _counters.AllocatedBytes) / packets : double.NaN;
-        }
+        (double gen0, double allocatedPerPacket) = ServerCost(_counters, counters);
         // The server's forward latency over the same window, and the tool's samples in the server's buckets.
-        PrometheusHistogram? server = counters?.ForwardLatency is { } end && _counters?.ForwardLatency is { } start
-            && end.UpperBounds.AsSpan().SequenceEqual(start.UpperBounds) ? end.Since(start) : null;
-        double toolP50InBuckets = double.NaN, toolP99InBuckets = double.NaN;
-        if (server is not null)
-        {
-            double[] cumulative = LatencyHistogram.Cumulative(latency.Counts, server.UpperBounds);
-            toolP50InBuckets = PrometheusHistogram.Quantile(server.UpperBounds, cumulative, 0.50) * 1e6;
-            toolP99InBuckets = PrometheusHistogram.Quantile(server.UpperBounds, cumulative, 0.99) * 1e6;
-        }
+        PrometheusHistogram? server = ServerLatency(_counters, counters);
+        (double toolP50InBuckets, double toolP99InBuckets) = server is null ? (double.NaN, double.NaN) : InServerBuckets(latency, server);
         return new StepResult(_target.Name, rooms, publishers, subscribers, seconds, (sent - _sent) / seconds, forwardedPps, loss,
             latency.Percentile(0.50), latency.Percentile(0.99), latency.Percentile(0.999), latency.Samples,
             jitterStreams > 0 ? jitterSum / jitterStreams * 1_000_000.0 / Stopwatch.Frequency : double.NaN,
@@ -127,6 +114,38 @@ internal sealed class LoadWindow
             LatencyP50InServerBucketsMicros = toolP50InBuckets,
             LatencyP99InServerBucketsMicros = toolP99InBuckets,
         };
+    }
+
+    /// <summary>Packets lost / packets expected (RFC 3550 §6.4.1; duplicates never make it negative); 1 when none was expected.</summary>
+    internal static double LossRatio(long expected, long received) =>
+        expected > 0 ? Math.Max(0, expected - received) / (double)expected : 1;
+
+    /// <summary>
+    /// The server's gen0 collections and bytes allocated per forwarded packet between two scrapes; NaN where either
+    /// scrape is missing or no packet was forwarded.
+    /// </summary>
+    internal static (double Gen0, double AllocatedPerPacket) ServerCost(ServerCounters? start, ServerCounters? end)
+    {
+        if (start is null || end is null)
+        {
+            return (double.NaN, double.NaN);
+        }
+        double packets = end.ForwardedPackets - start.ForwardedPackets;
+        return (end.Gen0Collections - start.Gen0Collections,
+            packets > 0 ? (end.AllocatedBytes - start.AllocatedBytes) / packets : double.NaN);
+    }
+
+    /// <summary>The server's forward-latency histogram between two scrapes; null when either lacks it or its buckets changed.</summary>
+    internal static PrometheusHistogram? ServerLatency(ServerCounters? start, ServerCounters? end) =>
+        end?.ForwardLatency is { } last && start?.ForwardLatency is { } first
+            && last.UpperBounds.AsSpan().SequenceEqual(first.UpperBounds) ? last.Since(first) : null;
+
+    /// <summary>The tool's p50 and p99 (µs) with its samples counted into the server's buckets and interpolated alike.</summary>
+    internal static (double P50Micros, double P99Micros) InServerBuckets(LatencySnapshot latency, PrometheusHistogram server)
+    {
+        double[] cumulative = LatencyHistogram.Cumulative(latency.Counts, server.UpperBounds);
+        return (PrometheusHistogram.Quantile(server.UpperBounds, cumulative, 0.50) * 1e6,
+            PrometheusHistogram.Quantile(server.UpperBounds, cumulative, 0.99) * 1e6);
     }
 
     private static (long Sent, long Forwarded) Count(LoadGenerator generator)

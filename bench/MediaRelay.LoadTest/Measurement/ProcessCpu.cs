@@ -19,6 +19,12 @@ internal static class ProcessCpu
         {
             return double.NaN;
         }
+        return FromStat(text);
+    }
+
+    /// <summary>User + system seconds from the text of a /proc/PID/stat file.</summary>
+    internal static double FromStat(string text)
+    {
         // The command name (field 2) is in parentheses and may hold spaces: split after the last ')'.
         string[] fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
         // fields[0] is field 3 (state); utime is field 14 → index 11, stime field 15 → index 12.

@@ -137,13 +137,9 @@ internal sealed unsafe class LinuxDatagramPoller : IDisposable
                 for (int i = 0; i < count; i++)
                 {
                     int length = (int)Math.Min(_headers[i].Length, DatagramCapacity);
-                    long arrival = 0;
-                    long stamp = KernelTimestamp(in _headers[i].Header);
-                    if (stamp > 0 && realtimeNow > 0)
-                    {
-                        long age = Math.Clamp(realtimeNow - stamp, 0, NanosecondsPerSecond);
-                        arrival = stopwatchNow - (age * Stopwatch.Frequency / NanosecondsPerSecond); // ≤ 1e18: no overflow
-                    }
+                    ref MessageHeader header = ref _headers[i].Header;
+                    var control = new ReadOnlySpan<byte>(header.Control, (int)Math.Min(header.ControlLength, ControlCapacity));
+                    long arrival = ArrivalTicks(KernelTimestamp(control), realtimeNow, stopwatchNow);
                     sink.OnDatagram(token, new Span<byte>(_buffers + (i * DatagramCapacity), length), arrival);
                 }
                 delivered += count;
@@ -157,29 +153,46 @@ internal sealed unsafe class LinuxDatagramPoller : IDisposable
     }
 
     /// <summary>
-    /// The SCM_TIMESTAMPNS control message's time in CLOCK_REALTIME nanoseconds, or 0 when there is none. Walks the
-    /// control messages as CMSG_FIRSTHDR/CMSG_NXTHDR do (cmsg(3): each padded to 8 bytes on x86-64).
+    /// The kernel stamp <paramref name="stamp"/> (CLOCK_REALTIME ns, 0 for none) as Stopwatch ticks: its age at
+    /// <paramref name="realtimeNow"/>, clamped to [0, 1 s], taken back from <paramref name="stopwatchNow"/>, the
+    /// Stopwatch reading paired with it. 0 when there is no stamp or no realtime reading.
     /// </summary>
-    private static long KernelTimestamp(in MessageHeader header)
+    internal static long ArrivalTicks(long stamp, long realtimeNow, long stopwatchNow)
     {
-        byte* control = (byte*)header.Control;
-        long available = (long)header.ControlLength;
-        long offset = 0;
-        while (offset + ControlHeaderLength <= available)
+        if (stamp <= 0 || realtimeNow <= 0)
         {
-            long length = (long)*(nuint*)(control + offset);
-            if (length < ControlHeaderLength || offset + length > available)
+            return 0;
+        }
+        long age = Math.Clamp(realtimeNow - stamp, 0, NanosecondsPerSecond);
+        return stopwatchNow - (age * Stopwatch.Frequency / NanosecondsPerSecond); // ≤ 1e18: no overflow
+    }
+
+    /// <summary>
+    /// The SCM_TIMESTAMPNS control message's time in CLOCK_REALTIME nanoseconds, or 0 when there is none.
+    /// <paramref name="control"/> is what the kernel wrote (msg_control, msg_controllen long). Walks the control
+    /// messages as CMSG_FIRSTHDR/CMSG_NXTHDR do (cmsg(3)): struct cmsghdr is size_t cmsg_len, int cmsg_level,
+    /// int cmsg_type, then the data; each message starts CMSG_ALIGN'd, 8 bytes on x86-64. A cmsg_len shorter than
+    /// the header or longer than what is left ends the walk with 0.
+    /// </summary>
+    internal static long KernelTimestamp(ReadOnlySpan<byte> control)
+    {
+        int offset = 0;
+        while (control.Length - offset >= ControlHeaderLength)
+        {
+            ReadOnlySpan<byte> message = control[offset..];
+            ulong length = MemoryMarshal.Read<ulong>(message);
+            if (length < ControlHeaderLength || length > (ulong)message.Length)
             {
                 return 0;
             }
-            int level = *(int*)(control + offset + 8);
-            int type = *(int*)(control + offset + 12);
-            if (level == SocketLevel && type == TimestampNanoseconds && length >= ControlHeaderLength + sizeof(TimeSpec))
+            int level = MemoryMarshal.Read<int>(message[8..]);
+            int type = MemoryMarshal.Read<int>(message[12..]);
+            if (level == SocketLevel && type == TimestampNanoseconds && length >= ControlHeaderLength + (ulong)sizeof(TimeSpec))
             {
-                TimeSpec* time = (TimeSpec*)(control + offset + ControlHeaderLength);
-                return (time->Seconds * NanosecondsPerSecond) + time->Nanoseconds;
+                TimeSpec time = MemoryMarshal.Read<TimeSpec>(message[ControlHeaderLength..]);
+                return (time.Seconds * NanosecondsPerSecond) + time.Nanoseconds;
             }
-            offset += (length + 7) & ~7L;
+            offset += (int)((length + 7) & ~7UL);
         }
         return 0;
     }
