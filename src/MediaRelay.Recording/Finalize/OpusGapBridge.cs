@@ -10,7 +10,8 @@ namespace MediaRelay.Recording.Finalize;
 /// frames come out in time order between the real ones, so the finalizer's merge by time interleaves them like any
 /// frame. Their TOC stereo bit copies the packet before the hole, so the decoder sees no change of coding. Video
 /// (and any other codec) passes through: a gap holds the last picture. Must be created with the source on its first
-/// frame.
+/// frame; with <c>leadInFrom</c> before that frame, the track is led in with silence from then (audio that began after
+/// its participant's video), planned like any hole.
 /// </summary>
 internal sealed class OpusGapBridge
 {
@@ -24,12 +25,17 @@ internal sealed class OpusGapBridge
     private int _lastSamples;
     private bool _stereo;
 
-    public OpusGapBridge(IFrameSource source)
+    public OpusGapBridge(IFrameSource source, long leadInFrom = long.MaxValue)
     {
         _source = source;
         _enabled = !source.IsVideo && string.Equals(source.Metadata.Codec, "opus", StringComparison.OrdinalIgnoreCase);
         _stereo = source.Metadata.Channels >= 2;
         Observe();
+        if (_enabled && leadInFrom < source.Time && _fill.Begin(leadInFrom, source.Time, _lastSamples) == OpusGapDecision.Bridged)
+        {
+            GapsBridged++;
+            _filling = NextSilence(); // the source's first frame stays current behind the silence
+        }
     }
 
     public IFrameSource Source => _source;

@@ -9,8 +9,9 @@ namespace MediaRelay.Recording.Finalize;
 /// Turns a recording's journals (complete, or cut short by a crash) into standard files: one per participant
 /// (WebM for VP8 + Opus, MP4 for H.264 + Opus) and one Matroska file for the room with every track. All tracks share
 /// one clock: RTCP sender reports align the tracks of a participant, arrival times place the participants. A
-/// participant's audio and video begin together, at the first audio frame with the first key frame shown from there (up to 1 s early, see ParticipantStart),
-/// and the earliest participant start is time 0. Audio is made contiguous: a hole in an Opus track's timestamps
+/// participant's audio and video begin together: at the first audio frame with the first key frame shown from there
+/// (up to 1 s early), or at a first key frame that came before any audio, the audio led in with silence (see
+/// ParticipantStart); the earliest participant start is time 0. Audio is made contiguous: a hole in an Opus track's timestamps
 /// (lost packets, DTX, a network drop) longer than half a packet and at most 10 minutes is filled with Opus silence
 /// frames (<see cref="OpusGapBridge"/>), in every file, because players do not fill audio timestamp holes and the
 /// audio would then run ahead of the video; <see cref="FinalizedTrack"/> counts what was filled. A longer hole stays
@@ -165,6 +166,7 @@ public sealed class RecordingFinalizer(IReadOnlyList<RecordingKey> journalKeys, 
                 }
                 // A participant's audio and video begin together, decided here on the very frames this pass writes.
                 var firstAt = new Dictionary<IFrameSource, long>();
+                var audioFrom = new Dictionary<IFrameSource, long>(); // audio that begins after the start is led in with silence
                 foreach (var group in positioned.Where(p => p.Track.Metadata.Source != TrackSource.Screen).GroupBy(p => p.Track.Metadata.ParticipantId).ToList())
                 {
                     long start = Math.Max(ParticipantStart(group.Select(p => (p.Source.IsVideo, p.Source.Time))),
@@ -184,6 +186,10 @@ public sealed class RecordingFinalizer(IReadOnlyList<RecordingKey> journalKeys, 
                         {
                             positioned.RemoveAll(p => p.Source == source);
                         }
+                        else
+                        {
+                            audioFrom[source] = start;
+                        }
                     }
                 }
                 foreach (var (track, source) in positioned)
@@ -191,7 +197,8 @@ public sealed class RecordingFinalizer(IReadOnlyList<RecordingKey> journalKeys, 
                     int stream = source.IsVideo
                         ? muxer.AddVideo(CodecOf(source.Metadata.Codec), Math.Max(source.Width, 16), Math.Max(source.Height, 16))
                         : muxer.AddAudio(MediaCodec.Opus, source.Metadata.ClockRate, Math.Max(1, source.Metadata.Channels));
-                    streams.Add((new OpusGapBridge(source), stream, true, firstAt.GetValueOrDefault(source, long.MinValue)));
+                    streams.Add((new OpusGapBridge(source, leadInFrom: audioFrom.GetValueOrDefault(source, long.MaxValue)), stream, true,
+                        firstAt.GetValueOrDefault(source, long.MinValue)));
                 }
                 muxer.Begin();
                 // Merge by time: always the earliest current frame of any track.
@@ -242,19 +249,27 @@ public sealed class RecordingFinalizer(IReadOnlyList<RecordingKey> journalKeys, 
     /// first audio frame, with the first key frame shown from then on when it came up to <see cref="MaxVideoLead"/>
     /// later (a key frame is requested when recording starts; it takes a round trip and, after another request, up to
     /// half a second of throttle) - so the file covers the time the recording ran and audio and video start together.
-    /// A later key frame moves the start to <see cref="MaxVideoLead"/> before it.
+    /// A later key frame moves the start to <see cref="MaxVideoLead"/> before it. A key frame that came before the
+    /// first audio (it was already on its way when recording began; the audio's sender-report mapping places the
+    /// first audio a few tens of ms late) starts both: the audio is led in with silence, no video is dropped.
     /// </summary>
     private static long ParticipantStart(IEnumerable<(bool IsVideo, long First)> tracks)
     {
-        long start = long.MinValue, videoOnly = long.MinValue;
+        long start = long.MinValue, videoOnly = long.MinValue, earliestVideo = long.MaxValue;
         bool audio = false;
         foreach (var (isVideo, first) in tracks)
         {
             audio |= !isVideo;
             start = Math.Max(start, isVideo ? first - (long)MaxVideoLead.TotalMicroseconds : first);
             videoOnly = Math.Max(videoOnly, first);
+            if (isVideo)
+            {
+                earliestVideo = Math.Min(earliestVideo, first);
+            }
         }
-        return audio ? start : videoOnly; // without audio, video starts at its own key frame
+        // Without audio, video starts at its own key frame; a key frame before the first audio starts both there,
+        // the audio led in with silence (OpusGapBridge), so no video is dropped or squeezed.
+        return audio ? Math.Min(start, earliestVideo) : videoOnly;
     }
 
     /// <summary>

@@ -76,6 +76,36 @@ public sealed class RecordingFinalizerTests(FfmpegInputs inputs)
         }
     }
 
+    [Fact]
+    public void Audio_that_begins_after_the_first_key_frame_is_led_in_with_silence_and_no_video_is_lost()
+    {
+        // The camera's first key frame (t = 0) comes 300 ms before the first audio that reaches the server.
+        string journals = NewDirectory("late-audio");
+        JournalFromMedia.Write(inputs.Vp8Opus, journals, key: null, dropAudioFrom: long.MinValue, dropAudioUntil: 300_000);
+
+        FinalizedRecording result = new RecordingFinalizer([], outputKey: null).Finalize(journals, NewDirectory("late-audio-files"));
+
+        FinalizedTrack audio = result.Tracks.Single(t => t.Kind == "audio");
+        Assert.Equal(1, audio.GapsBridged);
+        // In the input, video starts at 6.5 ms and the Opus frames at -6.5 ms + 20 ms steps (pre-skip), so the first
+        // audio kept is 313.5 ms, 307 ms after the key frame: 15 x 20 ms, then 5 and 2.5 ms, land within 1.25 ms of it.
+        Assert.Equal(17, audio.SilenceFrames);
+        Assert.Equal(307.5, audio.Silence.TotalMilliseconds, tolerance: 0.5);
+        foreach (FinalizedFile file in result.Files)
+        {
+            AssertSynchronizedVp8Opus(file.Path, expectedSeconds: 3.0);
+            List<ProbedPacket> packets = ProbedPacket.Read(file.Path);
+            ProbedPacket[] video = [.. packets.Where(p => p.Kind == "video")];
+            ProbedPacket[] sound = [.. packets.Where(p => p.Kind == "audio")];
+            Assert.Equal(90, video.Length); // every frame from the key frame on, none squeezed or dropped
+            Assert.Equal(video[0].Pts, sound[0].Pts, tolerance: 0.001);
+            ProbedPacket[] silence = [.. sound.TakeWhile(p => p.Size <= 3)];
+            Assert.Equal(17, silence.Length);
+            Assert.Equal(0.307, sound[silence.Length].Pts - sound[0].Pts, tolerance: 0.0015); // then the sound, in place
+            Assert.True(sound.Zip(sound.Skip(1), (a, b) => b.Pts - a.Pts).Max() <= 0.021, $"{file.Name}: audio has a hole");
+        }
+    }
+
     private static int[] AudioPacketSizes(string path) =>
         [.. ProbedPacket.Read(path).Where(p => p.Kind == "audio").Select(p => p.Size)];
 
