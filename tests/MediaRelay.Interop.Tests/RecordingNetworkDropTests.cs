@@ -61,9 +61,11 @@ public sealed class RecordingNetworkDropTests(ChromiumFixture chromium, ITestOut
             double[] video = Ffprobe.PacketTimes(probe, videoIndex);
             double[] audio = Ffprobe.PacketTimes(probe, audioIndex);
             double duration = Ffprobe.Duration(probe);
-            double videoGap = MaxGap(video), audioGap = MaxGap(audio);
+            (double videoGap, double videoGapAt) = MaxGap(video);
+            (double audioGap, double audioGapAt) = MaxGap(audio);
             output.WriteLine($"Dr B: {duration:F2} s of {wallSeconds:F2} s; video {video.Length} packets {video[0]:F3}-{video[^1]:F3} s, " +
-                $"largest gap {videoGap * 1000:F0} ms; audio {audio.Length} packets {audio[0]:F3}-{audio[^1]:F3} s, largest gap {audioGap * 1000:F0} ms");
+                $"largest gap {videoGap * 1000:F0} ms at {videoGapAt:F3} s; audio {audio.Length} packets {audio[0]:F3}-{audio[^1]:F3} s, " +
+                $"largest gap {audioGap * 1000:F0} ms at {audioGapAt:F3} s");
 
             Assert.InRange(duration, wallSeconds - 0.5, wallSeconds + 0.5);
             Assert.True(Ffprobe.DecodeErrors(fileB) is var errors && errors.Length == 0, errors);
@@ -77,13 +79,17 @@ public sealed class RecordingNetworkDropTests(ChromiumFixture chromium, ITestOut
         }
     }
 
-    private static double MaxGap(double[] times)
+    /// <summary>The largest step between consecutive packet times, and the time it starts at.</summary>
+    private static (double Gap, double At) MaxGap(double[] times)
     {
-        double max = 0;
+        (double gap, double at) = (0, 0);
         for (int i = 1; i < times.Length; i++)
         {
-            max = Math.Max(max, times[i] - times[i - 1]);
+            if (times[i] - times[i - 1] > gap)
+            {
+                (gap, at) = (times[i] - times[i - 1], times[i - 1]);
+            }
         }
-        return max;
+        return (gap, at);
     }
 }

@@ -6,8 +6,9 @@ namespace MediaRelay.Recording.Media;
 /// Maps one track's extended RTP timestamps to the room clock (journal arrival clock, microseconds).
 /// With sender reports (RFC 3550 §6.4.1, https://www.rfc-editor.org/rfc/rfc3550#section-6.4.1: an NTP time and
 /// the RTP timestamp of the same instant): take the latest SR that arrived before the frame (the first SR for
-/// frames before it), extrapolate by (timestamp - SR timestamp) / clock rate, then add the sync group's
-/// NTP-to-arrival offset (<see cref="RoomTimeline"/>). Without any SR: anchor the RTP clock to arrival times
+/// frames before it), extrapolate by (timestamp - SR timestamp) / clock rate, blend toward the next SR's mapping
+/// when the frame lies between the two (so the mapping has no steps), then add the sync group's NTP-to-arrival
+/// offset (<see cref="RoomTimeline"/>). Without any SR: anchor the RTP clock to arrival times
 /// (lowest arrival-minus-media-time seen, re-anchored when the two disagree by more than
 /// <see cref="ReanchorMicroseconds"/>, e.g. after a sender's timestamp jump).
 /// Gaps in RTP time (network outage, DTX) stay gaps; output is strictly increasing.
@@ -18,8 +19,12 @@ public sealed class TrackTimeline
     /// <summary>Arrival-anchored mapping re-anchors when media time and arrival disagree by more than this.</summary>
     public const long ReanchorMicroseconds = 5_000_000;
 
+    /// <summary>Two consecutive sender reports whose mappings differ by at most this are interpolated between.</summary>
+    public const long InterpolateWithinMicroseconds = 100_000;
+
     private readonly TimelineSyncGroup _group;
     private readonly List<SenderReportPoint> _reports = [];
+    private int _cursor;
     private long _fallbackOffset;
     private bool _hasFallback;
     private long _last;
@@ -91,16 +96,48 @@ public sealed class TrackTimeline
 
     private long FromSenderReport(long timestamp, long arrivalMicroseconds)
     {
-        // Latest report that arrived no later than the frame; the first one for earlier frames.
-        int index = _reports.Count - 1;
+        // Latest report that arrived no later than the frame; the first one for earlier frames. Frames come in order,
+        // so the search starts where the last one ended (a long recording has thousands of reports).
+        int index = Math.Min(_cursor, _reports.Count - 1);
+        while (index + 1 < _reports.Count && _reports[index + 1].ArrivalMicroseconds <= arrivalMicroseconds)
+        {
+            index++;
+        }
         while (index > 0 && _reports[index].ArrivalMicroseconds > arrivalMicroseconds)
         {
             index--;
         }
-        SenderReportPoint report = _reports[index];
-        long ticks = (int)((uint)timestamp - report.RtpTimestamp);
-        return report.NtpMicroseconds + TicksToMicroseconds(ticks) + _group.OffsetMicroseconds;
+        _cursor = index;
+        // A frame whose report came late (after the frame) still belongs to it when the two reports agree.
+        while (index + 1 < _reports.Count && (int)((uint)timestamp - _reports[index + 1].RtpTimestamp) >= 0 && Agree(index, timestamp))
+        {
+            index++;
+        }
+        long sender = Extrapolate(_reports[index], timestamp);
+        if (index + 1 < _reports.Count && Agree(index, timestamp))
+        {
+            // Between two reports, move from one's mapping to the next's in proportion to the media time elapsed, so
+            // a sender's report-to-report noise (a few ms when its audio thread is starved) makes no step: a forward
+            // step would be a hole in the audio, a backward one an overlap. Reports that disagree by more than
+            // InterpolateWithinMicroseconds (the RTP clock jumped) keep the step; so does a frame before the first.
+            SenderReportPoint from = _reports[index], to = _reports[index + 1];
+            long span = (int)(to.RtpTimestamp - from.RtpTimestamp);
+            long into = (int)((uint)timestamp - from.RtpTimestamp);
+            if (span > 0 && into >= 0 && into <= span)
+            {
+                sender += (Extrapolate(to, timestamp) - sender) * into / span;
+            }
+        }
+        return sender + _group.OffsetMicroseconds;
     }
+
+    /// <summary>Whether report <paramref name="index"/> and the next map the frame within <see cref="InterpolateWithinMicroseconds"/>.</summary>
+    private bool Agree(int index, long timestamp) =>
+        Math.Abs(Extrapolate(_reports[index + 1], timestamp) - Extrapolate(_reports[index], timestamp)) <= InterpolateWithinMicroseconds;
+
+    /// <summary>Sender time (NTP µs) of <paramref name="timestamp"/> by one report's mapping.</summary>
+    private long Extrapolate(SenderReportPoint report, long timestamp) =>
+        report.NtpMicroseconds + TicksToMicroseconds((int)((uint)timestamp - report.RtpTimestamp));
 
     private long FromArrival(long timestamp, long arrivalMicroseconds)
     {

@@ -98,13 +98,44 @@ public class TrackTimelineTests
     }
 
     [Fact]
-    public void LatestSenderReportBeforeTheFrameIsUsed()
+    public void BetweenTwoSenderReportsTheMappingMovesFromOneToTheOther()
     {
         var track = new TrackTimeline(90_000);
         track.AddSenderReport(Ntp(0), 0, 0);
         // The sender's RTP clock runs 0.1 % fast relative to NTP; the second SR corrects it.
         track.AddSenderReport(Ntp(10), 900_900, 10_000_000);
-        Assert.Equal(5_000_000, track.ToRoomMicroseconds(450_000, 5_000_000));
-        Assert.Equal(11_000_000, track.ToRoomMicroseconds(900_900 + 90_000, 11_000_000));
+        Assert.Equal(0, track.ToRoomMicroseconds(0, 0)); // on a report: exactly its statement
+        // Half-way (in media time) between them: the mean of the two mappings, 5.000 s and 4.990 s.
+        Assert.Equal(4_995_005, track.ToRoomMicroseconds(450_000, 5_000_000));
+        Assert.Equal(10_000_000, track.ToRoomMicroseconds(900_900, 10_000_000));
+        Assert.Equal(11_000_000, track.ToRoomMicroseconds(900_900 + 90_000, 11_000_000)); // after the last: its own
+    }
+
+    [Fact]
+    public void ReportToReportNoiseMakesNoStepInTheAudio()
+    {
+        // A starved sender's reports disagree by 9 ms (a forward step that would leave a 29 ms hole in 20 ms audio).
+        var track = new TrackTimeline(48_000);
+        track.AddSenderReport(Ntp(0), 0, 0);
+        track.AddSenderReport(Ntp(1.009), 48_000, 1_009_000);
+        track.AddSenderReport(Ntp(2.009), 96_000, 2_009_000);
+        long previous = track.ToRoomMicroseconds(0, 0);
+        for (int i = 1; i <= 150; i++)
+        {
+            long time = track.ToRoomMicroseconds(i * 960L, i * 20_000L + 5_000);
+            Assert.InRange(time - previous, 19_800, 20_200); // 20 ms, stretched by at most 9 ms over a second
+            previous = time;
+        }
+        Assert.InRange(previous, 3_008_999, 3_009_001); // 3 s of media: by the last report, 1 s after its 2.009 s (NTP fraction rounding)
+    }
+
+    [Fact]
+    public void ReportsAcrossAnRtpClockJumpKeepTheStep()
+    {
+        var track = new TrackTimeline(48_000);
+        track.AddSenderReport(Ntp(0), 0, 0);
+        track.AddSenderReport(Ntp(1), 10 * 48_000, 1_000_000); // the sender's RTP clock jumped 9 s ahead
+        Assert.Equal(500_000, track.ToRoomMicroseconds(24_000, 500_000)); // before the jump: the first report alone
+        Assert.Equal(1_020_000, track.ToRoomMicroseconds((10 * 48_000) + 960, 1_020_000)); // after it: the second
     }
 }
