@@ -1,4 +1,5 @@
 using MediaRelay.Core;
+using MediaRelay.Testing;
 
 namespace MediaRelay.Core.Tests;
 
@@ -98,14 +99,17 @@ public sealed class PacketPoolTests
         {
             pool.Rent().Release();
         }
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 10_000; i++)
+        long allocated = AllocationMeter.Measure(() =>
         {
-            PooledPacket p = pool.Rent();
-            p.Retain();
-            p.Release();
-            p.Release();
-        }
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            for (int i = 0; i < 10_000; i++)
+            {
+                PooledPacket p = pool.Rent();
+                p.Retain();
+                p.Release();
+                p.Release();
+            }
+        });
+        Assert.Equal(0, allocated);
+        Assert.Equal(0, pool.Outstanding);
     }
 }

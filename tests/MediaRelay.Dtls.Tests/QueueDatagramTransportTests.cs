@@ -1,4 +1,5 @@
 using MediaRelay.Dtls;
+using MediaRelay.Testing;
 
 namespace MediaRelay.Dtls.Tests;
 
@@ -90,13 +91,15 @@ public sealed class QueueDatagramTransportTests
             transport.Receive(buffer.AsSpan(), 0);
         }
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 10_000; i++)
+        long allocated = AllocationMeter.Measure(() =>
         {
-            transport.Enqueue(datagram);
-            transport.Receive(buffer.AsSpan(), 0);
-        }
+            for (int i = 0; i < 10_000; i++)
+            {
+                transport.Enqueue(datagram);
+                transport.Receive(buffer.AsSpan(), 0);
+            }
+        });
 
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, allocated);
     }
 }

@@ -1,6 +1,7 @@
 using MediaRelay.Rtp.Codecs;
 using MediaRelay.Rtp.Rtcp;
 using MediaRelay.Rtp.Tests.Rtcp;
+using MediaRelay.Testing;
 
 namespace MediaRelay.Rtp.Tests;
 
@@ -21,9 +22,7 @@ public class AllocationTests
         ext.End();
 
         long sum = RunRtp(packet, 100);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        sum += RunRtp(packet, Iterations);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        long allocated = AllocationMeter.Measure(() => sum += RunRtp(packet, Iterations));
         Assert.Equal(0, allocated);
         Assert.True(sum > 0);
     }
@@ -57,9 +56,7 @@ public class AllocationTests
         byte[] level = { 0x85 };
 
         long sum = RunWriters(buf, lost, ssrcs, blocks, level, 100);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        sum += RunWriters(buf, lost, ssrcs, blocks, level, Iterations);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        long allocated = AllocationMeter.Measure(() => sum += RunWriters(buf, lost, ssrcs, blocks, level, Iterations));
         Assert.Equal(0, allocated);
         Assert.True(sum > 0);
     }
@@ -92,9 +89,7 @@ public class AllocationTests
     {
         byte[] compound = RtcpCompoundReaderTests.BuildCompound();
         long sum = RunRtcp(compound, 100);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        sum += RunRtcp(compound, Iterations);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        long allocated = AllocationMeter.Measure(() => sum += RunRtcp(compound, Iterations));
         Assert.Equal(0, allocated);
         Assert.True(sum > 0);
     }

@@ -1,4 +1,5 @@
 using MediaRelay.Rtp.Codecs;
+using MediaRelay.Testing;
 
 namespace MediaRelay.Rtp.Tests;
 
@@ -242,9 +243,7 @@ public class RedPayloadTests
         byte[] current = new byte[60];
         byte[] buffer = new byte[1200];
         long sum = Run(previous, current, buffer, 100);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        sum += Run(previous, current, buffer, 10_000);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        long allocated = AllocationMeter.Measure(() => sum += Run(previous, current, buffer, 10_000));
         Assert.Equal(0, allocated);
         Assert.True(sum > 0);
     }

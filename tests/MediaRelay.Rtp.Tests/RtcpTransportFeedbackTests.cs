@@ -1,4 +1,5 @@
 using MediaRelay.Rtp.Rtcp;
+using MediaRelay.Testing;
 using Result = MediaRelay.Rtp.Rtcp.RtcpTransportFeedback.PacketResult;
 
 namespace MediaRelay.Rtp.Tests;
@@ -237,11 +238,13 @@ public class RtcpTransportFeedbackTests
         {
             Body();
         }
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 10_000; i++)
+        long allocated = AllocationMeter.Measure(() =>
         {
-            Body();
-        }
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            for (int i = 0; i < 10_000; i++)
+            {
+                Body();
+            }
+        });
+        Assert.Equal(0, allocated);
     }
 }

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using MediaRelay.Server.Diagnostics;
 using MediaRelay.Server.Media;
 using MediaRelay.Sfu;
+using MediaRelay.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace MediaRelay.Server.Tests;
@@ -205,13 +206,14 @@ public class RtcpBadInputTests(HostFixture fixture) : IClassFixture<HostFixture>
             PeerRtcpReader.Handle(peer, malformed, i, Log);
         }
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 10_000; i++)
+        long allocated = AllocationMeter.Measure(() =>
         {
-            PeerRtcpReader.Handle(peer, valid, i, Log);
-            PeerRtcpReader.Handle(peer, malformed, i, Log);
-        }
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            for (int i = 0; i < 10_000; i++)
+            {
+                PeerRtcpReader.Handle(peer, valid, i, Log);
+                PeerRtcpReader.Handle(peer, malformed, i, Log);
+            }
+        });
 
         Assert.Equal(0, allocated);
     }

@@ -1,4 +1,5 @@
 using MediaRelay.Recording.Crypto;
+using MediaRelay.Testing;
 
 namespace MediaRelay.Recording.Tests.Crypto;
 
@@ -19,16 +20,17 @@ public class ChunkedFileAllocationTests
                 writer.Write(data);
                 writer.SealChunk();
             }
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < 2000; i++)
+            long allocated = AllocationMeter.Measure(() =>
             {
-                writer.Write(data);
-                if (i % 10 == 0)
+                for (int i = 0; i < 2000; i++)
                 {
-                    writer.SealChunk();
+                    writer.Write(data);
+                    if (i % 10 == 0)
+                    {
+                        writer.SealChunk();
+                    }
                 }
-            }
-            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            });
             Assert.Equal(0, allocated);
         }
         finally

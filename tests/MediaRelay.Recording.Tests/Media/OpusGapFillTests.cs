@@ -1,4 +1,5 @@
 using MediaRelay.Recording.Media;
+using MediaRelay.Testing;
 
 namespace MediaRelay.Recording.Tests.Media;
 
@@ -94,9 +95,7 @@ public class OpusGapFillTests
             }
         }
         Round();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        Round();
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, AllocationMeter.Measure(Round));
         Assert.True(sum > 0);
     }
 }

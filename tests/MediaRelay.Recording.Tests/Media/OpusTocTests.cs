@@ -1,4 +1,5 @@
 using MediaRelay.Recording.Media;
+using MediaRelay.Testing;
 
 namespace MediaRelay.Recording.Tests.Media;
 
@@ -75,13 +76,15 @@ public class OpusTocTests
         {
             total += OpusToc.PacketSamples(packet);
         }
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 10_000; i++)
+        long allocated = AllocationMeter.Measure(() =>
         {
-            packet[0] = (byte)i;
-            total += OpusToc.PacketSamples(packet) + (OpusToc.IsStereo(packet[0]) ? 1 : 0);
-        }
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            for (int i = 0; i < 10_000; i++)
+            {
+                packet[0] = (byte)i;
+                total += OpusToc.PacketSamples(packet) + (OpusToc.IsStereo(packet[0]) ? 1 : 0);
+            }
+        });
+        Assert.Equal(0, allocated);
         Assert.True(total > 0);
     }
 }

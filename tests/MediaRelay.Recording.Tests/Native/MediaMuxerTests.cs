@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MediaRelay.Testing;
 
 namespace MediaRelay.Recording.Native;
 
@@ -151,21 +152,21 @@ public sealed class MediaMuxerTests
         using var muxer = new MediaMuxer(inputs.OutputPath("alloc.webm"), MediaContainer.Webm);
         int stream = muxer.AddVideo(MediaCodec.Vp8, 320, 240);
         muxer.Begin();
-        ReadOnlySpan<byte> frame = stackalloc byte[64];
         long pts = 0;
-        for (int i = 0; i < 1_000; i++)
-        {
-            muxer.Write(stream, pts += 33_333, true, frame);
-        }
+        WriteFrames(muxer, stream, ref pts, 1_000);
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 10_000; i++)
-        {
-            muxer.Write(stream, pts += 33_333, true, frame);
-        }
+        long allocated = AllocationMeter.Measure(() => WriteFrames(muxer, stream, ref pts, 10_000));
 
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         muxer.Finish();
         Assert.Equal(0, allocated);
+    }
+
+    private static void WriteFrames(MediaMuxer muxer, int stream, ref long pts, int count)
+    {
+        ReadOnlySpan<byte> frame = stackalloc byte[64];
+        for (int i = 0; i < count; i++)
+        {
+            muxer.Write(stream, pts += 33_333, true, frame);
+        }
     }
 }

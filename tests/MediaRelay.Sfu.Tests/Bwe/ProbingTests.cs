@@ -1,5 +1,6 @@
 using MediaRelay.Rtp.Rtcp;
 using MediaRelay.Sfu.Bwe;
+using MediaRelay.Testing;
 using Xunit.Abstractions;
 
 namespace MediaRelay.Sfu.Tests.Bwe;
@@ -254,12 +255,13 @@ public class ProbingTests(ITestOutputHelper output)
             Step();
         }
         int probes = estimator.ProbeClusters;
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 20_000; i++)
+        long allocated = AllocationMeter.Measure(() =>
         {
-            Step();
-        }
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            for (int i = 0; i < 20_000; i++)
+            {
+                Step();
+            }
+        });
         output.WriteLine($"probes {probes} then {estimator.ProbeClusters - probes}, estimate {estimator.EstimateBitsPerSecond}");
         Assert.Equal(0, allocated);
         Assert.True(estimator.ProbeClusters > probes);

@@ -1,5 +1,6 @@
 using MediaRelay.Rtp.Rtcp;
 using MediaRelay.Sfu.Bwe;
+using MediaRelay.Testing;
 using Xunit.Abstractions;
 
 namespace MediaRelay.Sfu.Tests.Bwe;
@@ -181,12 +182,15 @@ public class SendSideBandwidthEstimatorTests(ITestOutputHelper output)
         {
             Step(i);
         }
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 2_000; i < 12_000; i++)
+        int next = 2_000;
+        long allocated = AllocationMeter.Measure(() =>
         {
-            Step(i);
-        }
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            for (int end = next + 10_000; next < end; next++)
+            {
+                Step(next);
+            }
+        });
+        Assert.Equal(0, allocated);
         Assert.True(estimator.EstimateBitsPerSecond > 0);
     }
 }

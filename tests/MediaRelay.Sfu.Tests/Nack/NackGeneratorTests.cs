@@ -1,4 +1,5 @@
 using MediaRelay.Sfu.Nack;
+using MediaRelay.Testing;
 
 namespace MediaRelay.Sfu.Tests.Nack;
 
@@ -237,9 +238,12 @@ public class NackGeneratorTests
         }
         Run(0, 2_000);
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        Run(2_000, 70_000); // crosses 65535 -> 0
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        int next = 2_000;
+        long allocated = AllocationMeter.Measure(() =>
+        {
+            Run(next, 70_000); // each run crosses 65535 -> 0 once
+            next += 70_000;
+        });
 
         Assert.Equal(0, allocated);
         Assert.True(collected > 0);

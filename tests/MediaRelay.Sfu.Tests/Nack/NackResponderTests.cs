@@ -1,4 +1,5 @@
 using MediaRelay.Sfu.Nack;
+using MediaRelay.Testing;
 
 namespace MediaRelay.Sfu.Tests.Nack;
 
@@ -96,9 +97,13 @@ public class NackResponderTests
             }
         }
         Run(0, 2_000);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        Run(2_000, 10_000);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        int next = 2_000;
+        long allocated = AllocationMeter.Measure(() =>
+        {
+            Run(next, 10_000);
+            next += 10_000;
+        });
+        Assert.Equal(0, allocated);
         Assert.True(resent > 0);
         Assert.True(responder.Throttled > 0);
     }

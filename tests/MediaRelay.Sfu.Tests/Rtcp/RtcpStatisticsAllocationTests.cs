@@ -1,6 +1,7 @@
 using System.Text;
 using MediaRelay.Rtp.Rtcp;
 using MediaRelay.Sfu.Rtcp;
+using MediaRelay.Testing;
 
 namespace MediaRelay.Sfu.Tests.Rtcp;
 
@@ -11,18 +12,21 @@ public class RtcpStatisticsAllocationTests
     private static readonly long T0 = TestMedia.T0;
     private static readonly byte[] Cname = Encoding.ASCII.GetBytes("mediarelay-sfu");
 
+    /// <summary>Warms up, then measures windows of <see cref="Iterations"/> calls; <c>i</c> keeps counting across them.</summary>
     private static long Measure(Action<int> body)
     {
-        for (int i = 0; i < 2_000; i++)
+        int i = 0;
+        for (; i < 2_000; i++)
         {
             body(i); // warm-up (tiering)
         }
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < Iterations; i++)
+        return AllocationMeter.Measure(() =>
         {
-            body(2_000 + i);
-        }
-        return GC.GetAllocatedBytesForCurrentThread() - before;
+            for (int end = i + Iterations; i < end; i++)
+            {
+                body(i);
+            }
+        });
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using MediaRelay.Testing;
 using MediaRelay.Transport.Ice;
 using MediaRelay.Transport.Stun;
 
@@ -220,12 +221,14 @@ public class IceLiteAgentTests
         {
             total += HandleRaw(agent, request, from, response, i);
         }
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 10_000; i++)
+        long allocated = AllocationMeter.Measure(() =>
         {
-            total += HandleRaw(agent, request, from, response, i);
-        }
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            for (int i = 0; i < 10_000; i++)
+            {
+                total += HandleRaw(agent, request, from, response, i);
+            }
+        });
+        Assert.Equal(0, allocated);
         Assert.True(total > 0);
     }
 

@@ -1,3 +1,4 @@
+using MediaRelay.Testing;
 using MediaRelay.Transport.Udp;
 
 namespace MediaRelay.Transport.Tests.Udp;
@@ -44,13 +45,15 @@ public class PacketDemuxTests
     {
         byte[] data = [0x80, 0x60, 0, 0];
         int sum = 0;
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 10_000; i++)
+        long allocated = AllocationMeter.Measure(() =>
         {
-            data[0] = (byte)i;
-            sum += (int)PacketDemux.Classify(data);
-        }
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            for (int i = 0; i < 10_000; i++)
+            {
+                data[0] = (byte)i;
+                sum += (int)PacketDemux.Classify(data);
+            }
+        });
+        Assert.Equal(0, allocated);
         Assert.True(sum > 0);
     }
 }
