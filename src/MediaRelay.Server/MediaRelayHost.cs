@@ -48,6 +48,7 @@ public static partial class MediaRelayHost
         WebApplication app = builder.Build();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(15) });
         app.UseStaticFiles();
+        app.UseMetricsAuthorization(); // before /metrics is mapped: a configured token guards it
         MapEndpoints(app);
         app.Lifetime.ApplicationStarted.Register(() => PrintLinks(app));
         return app;

@@ -74,6 +74,12 @@ public sealed class AuthOptions
     public string? ApiKey { get; set; }
 
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(4);
+
+    /// <summary>
+    /// Bearer token Prometheus must send to scrape GET /metrics (its <c>authorization: credentials_file</c>). When
+    /// empty /metrics is open: reach it only over a private network or through a proxy that guards the path.
+    /// </summary>
+    public string? MetricsToken { get; set; }
 }
 
 public sealed class RoomOptions

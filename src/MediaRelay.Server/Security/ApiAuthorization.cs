@@ -27,7 +27,7 @@ internal static class ApiAuthorization
         if (!string.IsNullOrEmpty(apiKey))
         {
             actor = "api-key";
-            return http.Request.Headers.Authorization.ToString() == "Bearer " + apiKey;
+            return BearerToken.Matches(http.Request, apiKey);
         }
         actor = "dev-loopback";
         return IsDevelopmentLoopback(http, options, env);

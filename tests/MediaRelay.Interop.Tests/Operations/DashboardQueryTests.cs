@@ -24,8 +24,14 @@ public sealed class DashboardQueryTests(ChromiumFixture chromium, ITestOutputHel
     public async Task EveryDashboardQueryReturnsDataFromPrometheusScrapingATwoPageCall()
     {
         GrafanaDashboard dashboard = GrafanaDashboard.Load(GrafanaDashboard.DefaultPath);
-        await using MediaRelayServer server = await MediaRelayServer.StartAsync();
-        await using PrometheusProcess prometheus = await PrometheusProcess.StartAsync(new Uri(server.BaseUrl).Authority);
+        // /metrics guarded by a token, as in production: Prometheus sends it from a credentials file.
+        string token = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+        await using MediaRelayServer server = await MediaRelayServer.StartAsync(null, "--MediaRelay:Auth:MetricsToken=" + token);
+        using (var anonymous = new HttpClient())
+        {
+            Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await anonymous.GetAsync(server.BaseUrl + "/metrics")).StatusCode);
+        }
+        await using PrometheusProcess prometheus = await PrometheusProcess.StartAsync(new Uri(server.BaseUrl).Authority, bearerToken: token);
         (int exitCode, string checkOutput) = await Promtool.CheckConfigAsync(prometheus.ConfigPath);
         Assert.True(exitCode == 0, $"promtool check config (generated) exited {exitCode}:\n{checkOutput}");
 
