@@ -197,6 +197,7 @@ public sealed class Consumer
                 return;
             }
             Rebase(packet, timestamp);
+            _writer.Rebase(payload);
             if (_currentLayer >= 0 && _currentLayer != layer)
             {
                 _layerSwitches++;

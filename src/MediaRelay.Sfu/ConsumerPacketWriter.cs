@@ -7,7 +7,8 @@ namespace MediaRelay.Sfu;
 
 /// <summary>
 /// Builds what a consumer sends into its own pinned buffer, never into the shared plaintext: rewritten media packets
-/// (RFC 3550 §7.2), RTX retransmissions and padding (RFC 4588 §4), each with a reserved transport-wide sequence
+/// (RFC 3550 §7.2; VP8 picture numbers continued across layer switches, <see cref="Vp8Numbering"/>), RTX
+/// retransmissions and padding (RFC 4588 §4), each with a reserved transport-wide sequence
 /// number when the subscriber negotiated transport-cc. The buffer leaves room for the SRTP trailer.
 /// Media loop only; allocation-free.
 /// </summary>
@@ -17,12 +18,15 @@ internal sealed class ConsumerPacketWriter
     public const int MaxPaddingBytes = 255;
 
     private readonly Producer _producer;
+    private readonly bool _vp8;
+    private Vp8Numbering _vp8Numbering;
     private ushort _rtxSequence = (ushort)Random.Shared.Next(0, 65536);
 
     public ConsumerPacketWriter(Producer producer, uint ssrc, byte payloadType, byte redPayloadType, uint rtxSsrc,
         byte rtxPayloadType)
     {
         _producer = producer;
+        _vp8 = producer.KeyFrameFormat == KeyFrameFormat.Vp8;
         Ssrc = ssrc;
         PayloadType = payloadType;
         RedPayloadType = redPayloadType;
@@ -36,6 +40,15 @@ internal sealed class ConsumerPacketWriter
     public byte RedPayloadType { get; }
     public uint RtxSsrc { get; }
     public byte RtxPayloadType { get; }
+
+    /// <summary>A sync point (key frame after a switch or a pause): VP8 picture numbers continue from the last sent.</summary>
+    public void Rebase(ReadOnlySpan<byte> payload)
+    {
+        if (_vp8)
+        {
+            _vp8Numbering.Rebase(payload);
+        }
+    }
 
     /// <summary>
     /// The rewritten media packet; 0 when it does not fit or there is nothing to send. Redundant audio (RFC 2198) is
@@ -66,6 +79,10 @@ internal sealed class ConsumerPacketWriter
         {
             RewriteRedBlockTypes(Buffer.AsSpan(headerLength, payload.Length));
         }
+        else if (_vp8)
+        {
+            _vp8Numbering.Apply(Buffer.AsSpan(headerLength, payload.Length));
+        }
         return headerLength + payload.Length;
     }
 
@@ -88,6 +105,10 @@ internal sealed class ConsumerPacketWriter
         _rtxSequence++;
         BinaryPrimitives.WriteUInt16BigEndian(Buffer.AsSpan(headerLength), originalSequence);
         payload.CopyTo(Buffer.AsSpan(headerLength + 2));
+        if (_vp8)
+        {
+            _vp8Numbering.Apply(Buffer.AsSpan(headerLength + 2, payload.Length)); // as the first time it was sent
+        }
         return headerLength + 2 + payload.Length;
     }
 

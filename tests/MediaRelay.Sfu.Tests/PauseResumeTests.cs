@@ -1,3 +1,5 @@
+using MediaRelay.Rtp.Codecs;
+
 namespace MediaRelay.Sfu.Tests;
 
 /// <summary>
@@ -71,7 +73,14 @@ public class PauseResumeTests
         Assert.True(timestamps[3] > timestamps[2], "timestamps must move forward across the pause");
         Assert.Equal(timestamps[3], timestamps[4]);
         Assert.Equal(timestamps[3] + 3000, timestamps[5]);
-        Assert.Equal(TestMedia.PayloadOf(MediaPackets.Vp8KeyFrame(1102, 306000)), TestMedia.Read(_egress.Rtp[3]).Payload);
+        // The key frame's payload as published, but its PictureID continues the subscriber's numbering: one after
+        // the last picture sent before the pause (1002), not the publisher's 1102 (RFC 7741 §4.2, Vp8Numbering).
+        byte[] expected = TestMedia.PayloadOf(MediaPackets.Vp8KeyFrame(1102, 306000));
+        Assert.True(Vp8PayloadDescriptor.TryParse(expected, out Vp8PayloadDescriptor published));
+        Assert.Equal(1102, published.PictureId);
+        expected[published.PictureIdOffset] = 0x80 | (1003 >> 8);
+        expected[published.PictureIdOffset + 1] = 1003 & 0xFF;
+        Assert.Equal(expected, TestMedia.Read(_egress.Rtp[3]).Payload);
     }
 
     [Fact]
