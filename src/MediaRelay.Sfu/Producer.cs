@@ -181,6 +181,12 @@ public sealed class Producer
             l.Width = width;
             l.Height = height;
         }
+        else if (KeyFrameFormat == KeyFrameFormat.H264
+                 && H264Packetization.TryReadSpsSize(packet.Payload, out width, out height))
+        {
+            l.Width = width; // from the SPS ahead of each IDR
+            l.Height = height;
+        }
 
         Consumer[] consumers = Volatile.Read(ref _consumers);
         for (int i = 0; i < consumers.Length; i++)

@@ -61,4 +61,40 @@ public static class H264Packetization
                 return false;
         }
     }
+
+    /// <summary>
+    /// The picture size of a sequence parameter set the packet carries, as a single NAL unit or inside a STAP-A
+    /// (how browsers send SPS and PPS ahead of an IDR); false when it carries none (an SPS split into FU-A
+    /// fragments is not read) or the SPS is malformed. Never throws.
+    /// </summary>
+    public static bool TryReadSpsSize(ReadOnlySpan<byte> payload, out int width, out int height)
+    {
+        width = 0;
+        height = 0;
+        switch (GetNalType(payload))
+        {
+            case NalTypeSps:
+                return H264SequenceParameterSet.TryReadSize(payload, out width, out height);
+            case NalTypeStapA:
+                int offset = 1;
+                while (offset + 2 < payload.Length)
+                {
+                    int size = BinaryPrimitives.ReadUInt16BigEndian(payload.Slice(offset));
+                    offset += 2;
+                    if (size == 0 || offset + size > payload.Length)
+                    {
+                        return false;
+                    }
+                    ReadOnlySpan<byte> nal = payload.Slice(offset, size);
+                    if ((nal[0] & 0x1F) == NalTypeSps)
+                    {
+                        return H264SequenceParameterSet.TryReadSize(nal, out width, out height);
+                    }
+                    offset += size;
+                }
+                return false;
+            default:
+                return false;
+        }
+    }
 }

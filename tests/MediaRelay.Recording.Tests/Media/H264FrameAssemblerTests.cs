@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using MediaRelay.Recording.Media;
+using MediaRelay.Rtp.Codecs;
 using static MediaRelay.Recording.Tests.Media.RtpTestPackets;
 
 namespace MediaRelay.Recording.Tests.Media;

@@ -1,5 +1,6 @@
 using MediaRelay.Recording.Media;
 using MediaRelay.Rtp;
+using MediaRelay.Rtp.Codecs;
 using static MediaRelay.Recording.Tests.Media.RtpTestPackets;
 
 namespace MediaRelay.Recording.Tests.Media;

@@ -1,4 +1,4 @@
-namespace MediaRelay.Recording.Media;
+namespace MediaRelay.Rtp.Codecs;
 
 /// <summary>
 /// Reads bits and Exp-Golomb codes (ITU-T H.264 §7.2, §9.1) from a NAL unit's payload, dropping emulation

@@ -1,4 +1,4 @@
-namespace MediaRelay.Recording.Media;
+namespace MediaRelay.Rtp.Codecs;
 
 /// <summary>
 /// The picture size an H.264 sequence parameter set announces (ITU-T H.264 §7.3.2.1.1 syntax, §7.4.2.1.1
