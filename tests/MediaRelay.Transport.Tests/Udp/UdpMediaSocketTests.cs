@@ -280,7 +280,9 @@ public class UdpMediaSocketTests
         int sent = WarmUp + Burst;
         WaitUntil(() => counter.Count >= sent, 3000);
 
-        Assert.Equal(0, sendAllocated);
+        // Zero bytes per sent packet, with the same tolerance for a one-off runtime allocation (tiering, a type
+        // load) as the receive side below: one object per SendTo would cost at least 24 B x 10,000.
+        Assert.True(sendAllocated < Burst, $"{sendAllocated} B allocated over {Burst} sends");
         Assert.True(counter.Count > WarmUp + (Burst / 2), $"only {counter.Count} of {sent} received");
         Assert.True(counter.MeasuredIntervals > Burst / 2, $"only {counter.MeasuredIntervals} intervals measured");
         // Zero bytes per received packet. The receive thread blocks in the kernel between packets, and under a
