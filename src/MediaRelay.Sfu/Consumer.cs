@@ -187,7 +187,10 @@ public sealed class Consumer
         {
             if (layer != target)
             {
-                AskForKeyFrame(target, timestamp);
+                if (_syncRequired || target != _currentLayer)
+                {
+                    AskForKeyFrame(target, timestamp); // a switch (or a start) waits for the target's key frame
+                }
                 return; // another layer, or the old one while we switch (it keeps flowing until then)
             }
             if (!KeyFrameDetector.IsKeyFrame(Producer.KeyFrameFormat, payload))

@@ -96,6 +96,28 @@ public sealed class SimulcastConsumerTests
         Assert.All(Sent(), p => Assert.Equal(0xC0FFEEu, p.Ssrc));
     }
 
+    [Fact]
+    public void Staying_on_a_layer_asks_the_publisher_for_no_key_frames()
+    {
+        _consumer.SetPreferredWidth(400);
+        SendFrame(keyFrame: true);
+        Assert.Equal(1, _consumer.CurrentLayer);
+        int before = _feedback.Count;
+
+        // Ten seconds of every layer flowing while the subscriber stays on layer 1: the other layers' packets are
+        // dropped without a request (each key frame costs the publisher's uplink several delta frames' worth).
+        for (int i = 0; i < 300; i++)
+        {
+            SendFrame(keyFrame: false);
+            if (i % 15 == 0)
+            {
+                AdvanceAndFlush();
+            }
+        }
+        Assert.Equal(1, _consumer.CurrentLayer);
+        Assert.Equal(before, _feedback.Count);
+    }
+
     private List<SentPacket> Sent() => _egress.Rtp.Select(TestMedia.Read).ToList();
 
     private void AdvanceAndFlush()
