@@ -43,6 +43,17 @@ public sealed class MetricsAuthorizationTests
     }
 
     [Fact]
+    public async Task A_configured_token_read_with_a_trailing_newline_still_matches()
+    {
+        await using RunningHost host = await RunningHost.StartAsync("--MediaRelay:Auth:MetricsToken=" + Token + "\n");
+
+        using HttpResponseMessage scraped = await GetAsync(host, "/metrics", Token);
+        Assert.Equal(HttpStatusCode.OK, scraped.StatusCode);
+        using HttpResponseMessage refused = await GetAsync(host, "/METRICS/", "wrong");
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode); // the path matches however it is spelled
+    }
+
+    [Fact]
     public async Task Without_a_token_configured_the_metrics_are_open()
     {
         await using RunningHost host = await RunningHost.StartAsync();

@@ -47,7 +47,7 @@ internal sealed class OpusGapBridge
 
     public ReadOnlySpan<byte> Frame => _filling ? OpusSilence.Packet(_fillSamples, _stereo) : _source.Frame;
 
-    /// <summary>Holes filled with silence.</summary>
+    /// <summary>Holes filled with silence, a lead-in included.</summary>
     public long GapsBridged { get; private set; }
 
     /// <summary>Holes longer than <see cref="OpusGapFill.MaxGapMicroseconds"/>, left as holes.</summary>

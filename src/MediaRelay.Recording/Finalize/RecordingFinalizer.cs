@@ -179,7 +179,8 @@ public sealed class RecordingFinalizer(IReadOnlyList<RecordingKey> journalKeys, 
                             // a first key frame that came after the start is shown from the start.
                             if (source.Time > start)
                             {
-                                firstAt[source] = start;
+                                // At most MaxVideoLead early (a participant's second camera need not fit the first's start).
+                                firstAt[source] = Math.Max(start, source.Time - (long)MaxVideoLead.TotalMicroseconds);
                             }
                         }
                         else if (!AdvanceTo(source, start))

@@ -113,6 +113,11 @@ public sealed class TrackTimeline
         {
             index++;
         }
+        // And a frame that came after its report but was sampled before it belongs to the pair ahead of it.
+        while (index > 0 && (int)((uint)timestamp - _reports[index].RtpTimestamp) < 0 && Agree(index - 1, timestamp))
+        {
+            index--;
+        }
         long sender = Extrapolate(_reports[index], timestamp);
         if (index + 1 < _reports.Count && Agree(index, timestamp))
         {

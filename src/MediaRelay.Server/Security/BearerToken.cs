@@ -25,7 +25,7 @@ internal static class BearerToken
         Span<byte> presented = stackalloc byte[SHA256.HashSizeInBytes];
         Span<byte> wanted = stackalloc byte[SHA256.HashSizeInBytes];
         SHA256.HashData(Encoding.UTF8.GetBytes(header[Scheme.Length..].Trim()), presented);
-        SHA256.HashData(Encoding.UTF8.GetBytes(expected), wanted);
+        SHA256.HashData(Encoding.UTF8.GetBytes(expected.Trim()), wanted); // a secret file's trailing newline
         return CryptographicOperations.FixedTimeEquals(presented, wanted);
     }
 }
