@@ -1,4 +1,5 @@
 using MediaRelay.Rtp.Codecs;
+using static MediaRelay.Testing.H264Payloads;
 
 namespace MediaRelay.Rtp.Tests;
 
@@ -54,18 +55,5 @@ public sealed class H264SpsSizeTests
             Assert.False(H264Packetization.TryReadSpsSize(payload, out int w, out int h));
             Assert.Equal((0, 0), (w, h));
         }
-    }
-
-    /// <summary>RFC 6184 §5.7.1: STAP-A NAL header (type 24), then each NAL unit behind its 16-bit size.</summary>
-    internal static byte[] StapA(params byte[][] nals)
-    {
-        var packet = new List<byte> { 0x78 };
-        foreach (byte[] nal in nals)
-        {
-            packet.Add((byte)(nal.Length >> 8));
-            packet.Add((byte)nal.Length);
-            packet.AddRange(nal);
-        }
-        return [.. packet];
     }
 }

@@ -1,4 +1,5 @@
 using MediaRelay.Rtp;
+using static MediaRelay.Testing.H264Payloads;
 
 namespace MediaRelay.Sfu.Tests;
 
@@ -63,18 +64,5 @@ public sealed class H264SimulcastTests
             Assert.True(RtpPacket.TryParse(packet, out RtpPacket view));
             _producer.OnRtp(view, layer, _now);
         }
-    }
-
-    /// <summary>RFC 6184 §5.7.1: STAP-A NAL header (type 24), then each NAL unit behind its 16-bit size.</summary>
-    private static byte[] StapA(params byte[][] nals)
-    {
-        var packet = new List<byte> { 0x78 };
-        foreach (byte[] nal in nals)
-        {
-            packet.Add((byte)(nal.Length >> 8));
-            packet.Add((byte)nal.Length);
-            packet.AddRange(nal);
-        }
-        return [.. packet];
     }
 }

@@ -31,22 +31,14 @@ public static class H264Packetization
             case NalTypeSps:
                 return true;
             case NalTypeStapA:
-                // STAP-A header, then repeated: NALU size (16) | NALU.
                 int offset = 1;
-                while (offset + 2 < payload.Length)
+                while (TryNextAggregated(payload, ref offset, out ReadOnlySpan<byte> nal))
                 {
-                    int size = BinaryPrimitives.ReadUInt16BigEndian(payload.Slice(offset));
-                    offset += 2;
-                    if (size == 0 || offset + size > payload.Length)
-                    {
-                        return false;
-                    }
-                    int inner = payload[offset] & 0x1F;
+                    int inner = nal[0] & 0x1F;
                     if (inner == NalTypeIdr || inner == NalTypeSps)
                     {
                         return true;
                     }
-                    offset += size;
                 }
                 return false;
             case NalTypeFuA:
@@ -77,24 +69,37 @@ public static class H264Packetization
                 return H264SequenceParameterSet.TryReadSize(payload, out width, out height);
             case NalTypeStapA:
                 int offset = 1;
-                while (offset + 2 < payload.Length)
+                while (TryNextAggregated(payload, ref offset, out ReadOnlySpan<byte> nal))
                 {
-                    int size = BinaryPrimitives.ReadUInt16BigEndian(payload.Slice(offset));
-                    offset += 2;
-                    if (size == 0 || offset + size > payload.Length)
-                    {
-                        return false;
-                    }
-                    ReadOnlySpan<byte> nal = payload.Slice(offset, size);
                     if ((nal[0] & 0x1F) == NalTypeSps)
                     {
                         return H264SequenceParameterSet.TryReadSize(nal, out width, out height);
                     }
-                    offset += size;
                 }
                 return false;
             default:
                 return false;
         }
+    }
+
+    /// <summary>
+    /// The next NAL unit of a STAP-A (RFC 6184 §5.7.1: after the STAP-A header, repeated NALU size (16) | NALU),
+    /// from <paramref name="offset"/> (1 for the first); false at the end or at a size that is 0 or runs past it.
+    /// </summary>
+    private static bool TryNextAggregated(ReadOnlySpan<byte> stapA, ref int offset, out ReadOnlySpan<byte> nal)
+    {
+        nal = default;
+        if (offset + 2 >= stapA.Length)
+        {
+            return false;
+        }
+        int size = BinaryPrimitives.ReadUInt16BigEndian(stapA.Slice(offset));
+        if (size == 0 || offset + 2 + size > stapA.Length)
+        {
+            return false;
+        }
+        nal = stapA.Slice(offset + 2, size);
+        offset += 2 + size;
+        return true;
     }
 }
