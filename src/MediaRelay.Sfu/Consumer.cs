@@ -200,7 +200,6 @@ public sealed class Consumer
                 return;
             }
             Rebase(packet, timestamp);
-            _writer.Rebase(payload);
             if (_currentLayer >= 0 && _currentLayer != layer)
             {
                 _layerSwitches++;
@@ -382,7 +381,7 @@ public sealed class Consumer
     /// <summary>
     /// Re-bases the output on a sync point: sequence numbers continue from the last one sent; the timestamp
     /// advances by the wall-clock time since the last packet sent, so pacing survives a pause or a layer switch
-    /// even though every layer has its own timestamp origin.
+    /// even though every layer has its own timestamp origin; VP8 picture numbers continue from the last picture.
     /// </summary>
     private void Rebase(RtpPacket packet, long timestamp)
     {
@@ -395,6 +394,7 @@ public sealed class Consumer
             target += (uint)Math.Max(1, elapsed * _clockRate / Stopwatch.Frequency);
         }
         _timestampOffset = target - packet.Timestamp;
+        _writer.Rebase(packet.Payload); // VP8 picture numbers continue too
         _started = true;
         _syncRequired = false;
     }
