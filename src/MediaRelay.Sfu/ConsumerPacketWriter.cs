@@ -79,7 +79,7 @@ internal sealed class ConsumerPacketWriter
         {
             RewriteRedBlockTypes(Buffer.AsSpan(headerLength, payload.Length));
         }
-        else if (_vp8)
+        else if (_vp8 && !red) // a RED block header is no VP8 descriptor (RED is negotiated for audio only today)
         {
             _vp8Numbering.Apply(Buffer.AsSpan(headerLength, payload.Length));
         }
